@@ -1,0 +1,1 @@
+"""Reference OpenAI client on httpx (filled in by the reference-client issue)."""

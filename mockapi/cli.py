@@ -1,0 +1,64 @@
+"""``mockapi`` command line: ``serve`` the fake, run the ``conformance`` suite."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mockapi", description="An offline, stateful fake of the OpenAI API.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the fake over HTTP (in-memory state)")
+    serve.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default 4010)")
+    serve.add_argument("--config", default=None, help="YAML or JSON config file")
+    serve.add_argument("--validate-responses", action="store_true", help="check every response against the contract")
+    serve.add_argument("--manual-clock", action="store_true", help="freeze time until advanced via the control plane")
+    serve.add_argument("--no-control-plane", action="store_true", help="hide /__mockapi__ (behave like the real API)")
+
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return serve_command(args)
+    return 2
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from mockapi.config import Config
+    from mockapi.fake import Fake
+
+    overrides = {"host": args.host, "port": args.port}
+    config = Config.from_file(args.config, **overrides) if args.config else Config()
+    if args.host:
+        config.host = args.host
+    if args.port:
+        config.port = args.port
+    if args.validate_responses:
+        config.validate_responses = True
+    if args.manual_clock:
+        config.manual_clock = True
+    if args.no_control_plane:
+        config.control_plane = False
+    fake = Fake(config)
+    print(f"mockapi: serving the OpenAI API fake at http://{config.host}:{config.port}/v1", flush=True)
+    print(f"mockapi: set OPENAI_BASE_URL=http://{config.host}:{config.port}/v1 (any API key)", flush=True)
+    uvicorn.run(
+        fake.app,
+        host=config.host,
+        port=config.port,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        log_level="warning",
+        timeout_graceful_shutdown=2,
+    )
+    print("mockapi: stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""Behaviour every resource shares, written once: lists, lookups, metadata, deletes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from mockapi import errors
+from mockapi.collection import Collection, list_body
+from mockapi.context import RequestContext
+
+T = TypeVar("T")
+
+METADATA_MAX_PAIRS = 16
+METADATA_KEY_MAX = 64
+METADATA_VALUE_MAX = 512
+
+
+def paginate(
+    ctx: RequestContext,
+    collection: Collection[T],
+    render: Callable[[T], dict[str, Any]],
+    *,
+    default_limit: int = 20,
+    max_limit: int = 100,
+    default_order: str = "desc",
+    index: tuple[str, Hashable] | None = None,
+    where: Callable[[T], bool] | None = None,
+) -> dict[str, Any]:
+    """A cursor page in the shared list envelope; costs O(limit)."""
+    query = ctx.query
+    limit = _limit(query.get("limit"), default_limit, max_limit)
+    order = query.get("order") or default_order
+    if order not in ("asc", "desc"):
+        raise errors.invalid_value("order", order, ["asc", "desc"])
+    after, before = query.get("after"), query.get("before")
+    try:
+        page = collection.page(limit=limit, order=order, after=after, before=before, index=index, where=where)
+    except KeyError as exc:
+        cursor = "after" if after is not None and exc.args[0] == after else "before"
+        raise errors.APIError(
+            400,
+            f"Invalid '{cursor}': no object with id '{exc.args[0]}' was found in this list.",
+            param=cursor,
+            code="invalid_value",
+        ) from None
+    return list_body([render(item) for item in page.items], page.has_more)
+
+
+def _limit(value: Any, default: int, maximum: int) -> int:
+    if value is None:
+        return default
+    try:
+        limit = int(value)
+    except (TypeError, ValueError):
+        raise errors.APIError(
+            400, f"Invalid type for 'limit': expected an integer, but got '{value}' instead.",
+            param="limit", code="invalid_type",
+        ) from None
+    if limit < 1:
+        raise errors.APIError(
+            400, f"Invalid 'limit': integer below minimum value. Expected a value >= 1, but got {limit} instead.",
+            param="limit", code="integer_below_min_value",
+        )
+    if limit > maximum:
+        raise errors.APIError(
+            400,
+            f"Invalid 'limit': integer above maximum value. Expected a value <= {maximum}, but got {limit} instead.",
+            param="limit", code="integer_above_max_value",
+        )
+    return limit
+
+
+def validate_metadata(value: Any, param: str = "metadata") -> dict[str, str]:
+    """The Metadata rules every resource shares: ≤16 string pairs, key ≤64, value ≤512."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise errors.APIError(
+            400, f"Invalid type for '{param}': expected an object, but got {_kind(value)} instead.",
+            param=param, code="invalid_type",
+        )
+    if len(value) > METADATA_MAX_PAIRS:
+        raise errors.APIError(
+            400,
+            f"Invalid '{param}': too many properties. Expected an object with at most {METADATA_MAX_PAIRS} "
+            f"properties, but got an object with {len(value)} properties instead.",
+            param=param, code="object_above_max_properties",
+        )
+    for key, item in value.items():
+        if len(key) > METADATA_KEY_MAX:
+            raise errors.APIError(
+                400,
+                f"Invalid '{param}': string too long. Expected a string with maximum length {METADATA_KEY_MAX}, "
+                f"but got a string with length {len(key)} instead.",
+                param=f"{param}.{key}", code="string_above_max_length",
+            )
+        if not isinstance(item, str):
+            raise errors.APIError(
+                400, f"Invalid type for '{param}.{key}': expected a string, but got {_kind(item)} instead.",
+                param=f"{param}.{key}", code="invalid_type",
+            )
+        if len(item) > METADATA_VALUE_MAX:
+            raise errors.APIError(
+                400,
+                f"Invalid '{param}.{key}': string too long. Expected a string with maximum length "
+                f"{METADATA_VALUE_MAX}, but got a string with length {len(item)} instead.",
+                param=f"{param}.{key}", code="string_above_max_length",
+            )
+    return dict(value)
+
+
+def deleted(obj_id: str, object_name: str) -> dict[str, Any]:
+    return {"id": obj_id, "object": object_name, "deleted": True}
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a decimal"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"

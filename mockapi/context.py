@@ -1,0 +1,45 @@
+"""What a handler receives: the caller, the validated input and the fake's services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mockapi.state import Namespace
+
+if TYPE_CHECKING:
+    from mockapi.fake import Fake
+
+
+@dataclass
+class UploadedFile:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass
+class RequestContext:
+    fake: Fake
+    method: str
+    path: str
+    params: dict[str, str]
+    query: dict[str, Any]
+    body: Any
+    headers: dict[str, str]
+    api_key: str
+    owner: str
+    request_id: str
+    # Response headers a handler wants to add (e.g. openai-poll-after-ms).
+    response_headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ns(self) -> Namespace:
+        return self.fake.state.namespace(self.owner)
+
+    @property
+    def now(self) -> int:
+        return self.fake.clock.now_int()
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())

@@ -1,0 +1,309 @@
+"""The request pipeline shared by every OpenAI endpoint.
+
+route -> authenticate -> interceptors (faults, rate limits) -> read body ->
+validate against the contract -> handler under the state lock -> response
+(JSON, raw bytes or SSE) with the real API's headers -> journal.
+
+Every failure becomes the real error envelope; an unexpected exception becomes
+a 500 ``server_error`` (and is recorded, so tests fail on it).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
+
+from mockapi import errors
+from mockapi.context import RequestContext, UploadedFile
+from mockapi.ids import request_id as new_request_id
+from mockapi.routing import Route
+from mockapi.streaming import EventStream, SSEEvent, frames
+
+if TYPE_CHECKING:
+    from mockapi.fake import Fake
+
+log = logging.getLogger("mockapi")
+
+# An interceptor sees the context before the handler; returning a Response
+# short-circuits the handler (fault injection, rate limiting).
+Interceptor = Callable[[RequestContext, Route], "Response | None"]
+# A response hook may add headers or wrap a stream (rate-limit headers, stream cuts).
+ResponseHook = Callable[[RequestContext, Route, Response], Response]
+
+JSON_HEADERS = {"access-control-expose-headers": "X-Request-ID", "openai-version": "2020-10-01"}
+
+
+class JSONResponse(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+class Dispatcher:
+    """ASGI app for ``/v1/...``; mounted by ``Fake.app``."""
+
+    def __init__(self, fake: Fake) -> None:
+        self.fake = fake
+        self.interceptors: list[Interceptor] = []
+        self.response_hooks: list[ResponseHook] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self.handle(Request(scope, receive))
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        started = time.perf_counter()
+        rid = new_request_id()
+        method = request.method
+        path = request.url.path
+        sub_path = path[3:] if path.startswith("/v1") else path
+        ctx: RequestContext | None = None
+        route: Route | None = None
+        try:
+            route, params = self.fake.router.match(method, sub_path)
+            key, owner, key_headers = self._authenticate(request)
+            ctx = RequestContext(
+                fake=self.fake, method=method, path=path, params=params, query={}, body=None,
+                headers=dict(request.headers), api_key=key, owner=owner, request_id=rid,
+            )
+            ctx.response_headers.update(key_headers)
+            response = None
+            for intercept in self.interceptors:
+                response = intercept(ctx, route)
+                if response is not None:
+                    break
+            if response is None:
+                if route.beta:
+                    _check_beta(ctx)
+                await self._read_input(request, ctx, route)
+                response = self._call(ctx, route)
+        except errors.APIError as exc:
+            response = self._error(exc, route)
+        except Exception:  # noqa: BLE001 - never let a bug become a dropped connection
+            log.exception("unexpected error on %s %s", method, path)
+            self.fake.internal_errors.append(traceback.format_exc())
+            response = self._error(errors.server_error(rid), route)
+        if ctx is not None:
+            for hook in self.response_hooks:
+                response = hook(ctx, route, response)  # type: ignore[arg-type]
+        self._finish(response, rid, started, ctx)
+        self._journal(request, response, rid, route, ctx)
+        return response
+
+    # -- steps -------------------------------------------------------------
+
+    def _authenticate(self, request: Request) -> tuple[str, str, dict[str, str]]:
+        header = request.headers.get("authorization", "")
+        scheme, _, key = header.partition(" ")
+        key = key.strip()
+        if scheme.lower() != "bearer" or not key:
+            raise errors.missing_api_key()
+        keys = self.fake.config.api_keys
+        headers = {"openai-organization": self.fake.config.organization}
+        if keys is None:
+            project = request.headers.get("openai-project")
+            if project:
+                headers["openai-project"] = project
+            return key, key, headers
+        info = keys.get(key)
+        if info is None:
+            raise errors.invalid_api_key(key)
+        if info.organization:
+            headers["openai-organization"] = info.organization
+        if info.project:
+            headers["openai-project"] = info.project
+            return key, "project:" + info.project, headers
+        return key, key, headers
+
+    async def _read_input(self, request: Request, ctx: RequestContext, route: Route) -> None:
+        op = route.operation
+        validate = self.fake.config.validate_requests and op is not None
+        raw_query: dict[str, list[str]] = {}
+        for name, value in request.query_params.multi_items():
+            raw_query.setdefault(name, []).append(value)
+        if validate:
+            ctx.query = op.validate_query(raw_query)
+        else:
+            ctx.query = {k: v[0] if len(v) == 1 else v for k, v in raw_query.items()}
+        if route.body == "json":
+            ctx.body = await _read_json(request)
+            if not isinstance(ctx.body, dict):
+                raise errors.APIError(
+                    400, "Invalid type for request body: expected an object, but got "
+                    f"{'an array' if isinstance(ctx.body, list) else 'a ' + type(ctx.body).__name__} instead.",
+                    code="invalid_type",
+                )
+            if validate:
+                op.validate_body(ctx.body)
+        elif route.body == "multipart":
+            fields = await _read_multipart(request, self.fake.config.max_file_bytes)
+            ctx.body = op.coerce_form(fields) if op is not None else _flatten(fields)
+            if validate:
+                op.validate_body(ctx.body, "multipart/form-data")
+
+    def _call(self, ctx: RequestContext, route: Route) -> Response:
+        with self.fake.state.lock:
+            result = route.handler(ctx)
+        if isinstance(result, Response):
+            return result
+        if isinstance(result, EventStream):
+            return self._stream(result, route)
+        if self.fake.config.validate_responses and route.operation is not None:
+            self._check(route, route.operation.validate_response(200, result))
+        return JSONResponse(result)
+
+    def _stream(self, stream: EventStream, route: Route) -> Response:
+        op = route.operation if self.fake.config.validate_responses else None
+
+        def checked() -> Any:
+            for item in stream:
+                if op is not None and isinstance(item, SSEEvent):
+                    self._check(route, op.validate_sse_event(item.event, item.data))
+                yield item
+
+        return StreamingResponse(
+            frames(EventStream(checked())),
+            media_type="text/event-stream; charset=utf-8",
+        )
+
+    def _error(self, exc: errors.APIError, route: Route | None) -> Response:
+        body = exc.body()
+        if self.fake.config.validate_responses and route is not None and route.operation is not None:
+            self._check(route, route.operation.validate_response(exc.status, body))
+        return JSONResponse(body, status_code=exc.status, headers=exc.headers or None)
+
+    def _check(self, route: Route, violations: list[str]) -> None:
+        for violation in violations:
+            message = f"{route.name}: {violation}"
+            log.warning("contract violation: %s", message)
+            self.fake.violations.append(message)
+
+    def _finish(self, response: Response, rid: str, started: float, ctx: RequestContext | None) -> None:
+        headers = response.headers
+        headers["x-request-id"] = rid
+        headers["openai-processing-ms"] = str(int((time.perf_counter() - started) * 1000))
+        for name, value in JSON_HEADERS.items():
+            headers[name] = value
+        if ctx is not None:
+            for name, value in ctx.response_headers.items():
+                headers[name] = value
+
+    def _journal(
+        self, request: Request, response: Response, rid: str, route: Route | None, ctx: RequestContext | None
+    ) -> None:
+        headers = dict(request.headers)
+        if "authorization" in headers:
+            headers["authorization"] = "Bearer " + errors.mask_key(headers["authorization"][7:])
+        self.fake.journal.record(
+            time=self.fake.clock.now(),
+            method=request.method,
+            path=request.url.path,
+            query=request.url.query,
+            headers=headers,
+            body=_journal_body(ctx.body) if ctx is not None else None,
+            status=response.status_code,
+            api_key=ctx.api_key if ctx is not None else None,
+            owner=ctx.owner if ctx is not None else None,
+            request_id=rid,
+            operation=route.name if route is not None else None,
+            fault=ctx.response_headers.get("x-mockapi-fault") if ctx is not None else None,
+        )
+
+
+def _check_beta(ctx: RequestContext) -> None:
+    beta = ctx.header("openai-beta") or ""
+    values = {part.strip() for part in beta.split(",")}
+    if "assistants=v2" in values:
+        return
+    if "assistants=v1" in values:
+        raise errors.APIError(
+            400,
+            "The v1 Assistants API has been deprecated. Please try again by setting the header "
+            "'OpenAI-Beta: assistants=v2'.",
+            code="invalid_beta",
+        )
+    raise errors.APIError(
+        400,
+        "You must provide the 'OpenAI-Beta' header to access the Assistants API. Please try again by setting "
+        "the header 'OpenAI-Beta: assistants=v2'.",
+        code="invalid_beta",
+    )
+
+
+async def _read_json(request: Request) -> Any:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    ctype = request.headers.get("content-type", "")
+    if ctype.startswith("multipart/form-data"):
+        raise errors.invalid_request(
+            f"Invalid Content-Type header ({ctype.split(';')[0]}), expected application/json."
+        )
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise errors.invalid_json() from None
+
+
+async def _read_multipart(request: Request, max_bytes: int) -> dict[str, list[str | UploadedFile]]:
+    ctype = request.headers.get("content-type", "")
+    if not ctype.startswith("multipart/form-data"):
+        shown = ctype.split(";")[0] or "none"
+        raise errors.invalid_request(
+            f"Invalid Content-Type header ({shown}), expected multipart/form-data. "
+            "(HINT: If you're using curl, you can pass in multipart form data with the -F flag.)"
+        )
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > max_bytes + 65536:
+        raise _too_large(max_bytes)
+    try:
+        form = await request.form(max_files=64, max_fields=1000, max_part_size=64 * 1024 * 1024)
+    except Exception as exc:  # noqa: BLE001 - python-multipart raises several types on bad input
+        raise errors.invalid_request(f"Could not parse multipart form: {exc}") from None
+    fields: dict[str, list[str | UploadedFile]] = {}
+    try:
+        for name, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                data = await value.read()
+                if len(data) > max_bytes:
+                    raise _too_large(max_bytes)
+                item: str | UploadedFile = UploadedFile(
+                    value.filename or "upload", value.content_type or "application/octet-stream", data
+                )
+            else:
+                item = value
+            fields.setdefault(name, []).append(item)
+    finally:
+        await form.close()
+    return fields
+
+
+def _too_large(max_bytes: int) -> errors.APIError:
+    # core.md §1.2: "File is too large." (400) is what the real API says for oversize uploads.
+    return errors.APIError(400, f"File is too large. The maximum file size is {max_bytes} bytes.", param="file")
+
+
+def _flatten(fields: dict[str, list[Any]]) -> dict[str, Any]:
+    return {k: v[0] if len(v) == 1 else v for k, v in fields.items()}
+
+
+def _journal_body(body: Any) -> Any:
+    if isinstance(body, dict):
+        return {k: _journal_body(v) for k, v in body.items()}
+    if isinstance(body, list):
+        return [_journal_body(v) for v in body]
+    if isinstance(body, UploadedFile):
+        return {"filename": body.filename, "content_type": body.content_type, "bytes": len(body.data)}
+    if isinstance(body, bytes):
+        return {"bytes": len(body)}
+    return body

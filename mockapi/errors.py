@@ -1,0 +1,159 @@
+"""The one error type of the fake and the real API's error envelope.
+
+Every failure a handler, the contract layer or the HTTP core reports is an
+``APIError``; the dispatcher turns it into ``{"error": {message, type, param,
+code}}`` with the right status. Constructors below carry the real API's
+wording (see ../shared/reference/core.md §1.2 and assistants.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+INVALID_REQUEST = "invalid_request_error"
+
+
+class APIError(Exception):
+    """An error the fake answers with, in the real API's envelope."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        type: str = INVALID_REQUEST,
+        param: str | None = None,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.type = type
+        self.param = param
+        self.code = code
+        self.headers = headers or {}
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "error": {
+                "message": self.message,
+                "type": self.type,
+                "param": self.param,
+                "code": self.code,
+            }
+        }
+
+    def __repr__(self) -> str:
+        return f"APIError({self.status}, {self.message!r}, param={self.param!r}, code={self.code!r})"
+
+
+def invalid_request(message: str, *, param: str | None = None, code: str | None = None) -> APIError:
+    return APIError(400, message, param=param, code=code)
+
+
+def missing_parameter(param: str) -> APIError:
+    return APIError(400, f"Missing required parameter: '{param}'.", param=param, code="missing_required_parameter")
+
+
+def invalid_value(param: str, value: Any, supported: list[str] | None = None) -> APIError:
+    message = f"Invalid value: {_show(value)}."
+    if supported:
+        message += " Supported values are: " + _enumerate([f"'{s}'" for s in supported]) + "."
+    return APIError(400, message, param=param, code="invalid_value")
+
+
+def unknown_parameter(name: str) -> APIError:
+    return APIError(400, f"Unrecognized request argument supplied: {name}")
+
+
+def not_found(thing: str, object_id: str) -> APIError:
+    """404 in the Assistants family's wording: ``No assistant found with id 'asst_x'.``"""
+    return APIError(404, f"No {thing} found with id '{object_id}'.")
+
+
+def file_not_found(file_id: str) -> APIError:
+    return APIError(404, f"No such File object: {file_id}", param="id")
+
+
+def model_not_found(model: str) -> APIError:
+    return APIError(
+        404,
+        f"The model `{model}` does not exist or you do not have access to it.",
+        code="model_not_found",
+    )
+
+
+def unknown_url(method: str, path: str) -> APIError:
+    return APIError(
+        404,
+        f"Unknown request URL: {method} {path}. Please check the URL for typos, "
+        "or see the docs at https://platform.openai.com/docs/api-reference/.",
+        code="unknown_url",
+    )
+
+
+def method_not_allowed(method: str, path: str) -> APIError:
+    # The real API answers a wrong method on a known path with 405 and the
+    # same "unknown URL" style message (verified shape: envelope, code null).
+    return APIError(
+        405,
+        f"Not allowed to {method} on {path}. (HINT: Perhaps you meant to use a different HTTP method?)",
+    )
+
+
+INVALID_JSON_MESSAGE = (
+    "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your "
+    "HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. "
+    "If you have trouble figuring out how to fix this, please contact us through our help center at "
+    "help.openai.com.)"
+)
+
+
+def invalid_json() -> APIError:
+    return APIError(400, INVALID_JSON_MESSAGE)
+
+
+def missing_api_key() -> APIError:
+    return APIError(
+        401,
+        "You didn't provide an API key. You need to provide your API key in an Authorization header using "
+        "Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) "
+        "if you're accessing the API from your browser and are prompted for a username and password. You can "
+        "obtain an API key from https://platform.openai.com/account/api-keys.",
+    )
+
+
+def invalid_api_key(key: str) -> APIError:
+    return APIError(
+        401,
+        f"Incorrect API key provided: {mask_key(key)}. You can find your API key at "
+        "https://platform.openai.com/account/api-keys.",
+        code="invalid_api_key",
+    )
+
+
+def server_error(request_id: str | None = None) -> APIError:
+    suffix = f" Please include the request ID {request_id} in your message." if request_id else ""
+    return APIError(
+        500,
+        "The server had an error while processing your request. Sorry about that!" + suffix,
+        type="server_error",
+    )
+
+
+def mask_key(key: str) -> str:
+    """``sk-VKMIs****…****wjh3`` style: first chars, a run of ``*``, last four."""
+    if len(key) <= 8:
+        return "*" * len(key)
+    return key[:8] + "*" * 12 + key[-4:]
+
+
+def _show(value: Any) -> str:
+    return f"'{value}'" if isinstance(value, str) else repr(value)
+
+
+def _enumerate(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]

@@ -1,0 +1,96 @@
+"""``Fake``: one instance of the fake API and its Python control API.
+
+It wires the pieces together (config, clock, state, router, contract,
+dispatcher, control plane, journal) and builds the Starlette app. Tests use
+it in-process; ``mockapi serve`` serves its ``app`` with uvicorn.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.routing import Mount
+
+from mockapi import resources
+from mockapi.clock import Clock
+from mockapi.config import Config
+from mockapi.control import PREFIX, ControlPlane
+from mockapi.dispatch import Dispatcher
+from mockapi.journal import Journal
+from mockapi.routing import Router
+from mockapi.state import State
+
+
+class Fake:
+    def __init__(self, config: Config | None = None, **overrides: Any) -> None:
+        config = config or Config()
+        for name, value in overrides.items():
+            if not hasattr(config, name):
+                raise TypeError(f"unknown setting {name!r}")
+            setattr(config, name, value)
+        config.normalize()
+        self.config = config
+        self.clock = Clock(manual=config.manual_clock)
+        self.state = State()
+        self.journal = Journal(config.journal_size)
+        self.router = Router()
+        self.dispatcher = Dispatcher(self)
+        self.control = ControlPlane(self)
+        # Contract violations seen in responses and unexpected exceptions: tests fail on either.
+        self.violations: list[str] = []
+        self.internal_errors: list[str] = []
+        # Feature services (responder, faults, ...) register themselves here by name.
+        self.services: dict[str, Any] = {}
+        resources.install_all(self)
+        self._bind_contract()
+        self.app = Starlette(routes=[Mount(PREFIX, app=self.control.router), Mount("/", app=self.dispatcher)])
+
+    def _bind_contract(self) -> None:
+        try:  # TEMP until the contract layer lands
+            from mockapi.contract import Contract
+        except ImportError:
+            return
+        contract = Contract.load()
+        for route in self.router.routes:
+            route.operation = contract.operation(route.method, route.path)
+
+    # -- Python control API (the HTTP control plane calls these) -------------
+
+    def reset(self) -> None:
+        """Forget every object, script and fault; keep config and clock mode."""
+        self.state.reset()
+        self.journal.clear()
+        self.violations.clear()
+        self.internal_errors.clear()
+
+    def advance(self, seconds: float) -> float:
+        """Move the clock forward; lazy lifecycles catch up when next read."""
+        return self.clock.advance(seconds)
+
+    @property
+    def base_url(self) -> str:
+        return "http://mockapi.local/v1"
+
+    def openai_client(self, api_key: str = "sk-test", **kwargs: Any) -> Any:
+        """An official ``openai.OpenAI`` client that talks to this fake in-process."""
+        from mockapi.inprocess import openai_client
+
+        return openai_client(self, api_key=api_key, **kwargs)
+
+    def http_client(self, api_key: str | None = "sk-test", **kwargs: Any) -> Any:
+        """A plain ``httpx.Client`` bound to this fake in-process (for raw requests)."""
+        import httpx
+
+        from mockapi.inprocess import sync_transport
+
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        return httpx.Client(
+            transport=sync_transport(self.app, httpx), base_url=self.base_url.removesuffix("/v1"),
+            headers=headers, **kwargs,
+        )
+
+    def async_openai_client(self, api_key: str = "sk-test", **kwargs: Any) -> Any:
+        from mockapi.inprocess import async_openai_client
+
+        return async_openai_client(self, api_key=api_key, **kwargs)

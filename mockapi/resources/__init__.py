@@ -1,0 +1,24 @@
+"""One module per resource family, like the official SDK's layout.
+
+Each module has ``install(fake)``, which adds its routes to ``fake.router``,
+its controls to ``fake.control`` and its services to ``fake.services``.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mockapi.fake import Fake
+
+MODULES = [
+    "models",
+    "files",
+    "uploads",
+]
+
+
+def install_all(fake: Fake) -> None:
+    for name in MODULES:
+        import_module(f"mockapi.resources.{name}").install(fake)

@@ -1,0 +1,101 @@
+"""Path routing for the OpenAI surface: a segment trie, so matching costs O(path depth).
+
+Routes use the official spec's path templates (``/files/{file_id}``) without
+the ``/v1`` prefix, so each route is tied to its contract operation by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mockapi import errors
+
+if TYPE_CHECKING:
+    from mockapi.context import RequestContext
+
+Handler = Callable[["RequestContext"], Any]
+
+
+@dataclass
+class Route:
+    method: str
+    path: str
+    handler: Handler
+    # "json", "multipart" or "none": how the request body is read.
+    body: str = "json"
+    # Assistants-family routes need `OpenAI-Beta: assistants=v2`.
+    beta: bool = False
+    # Set by the dispatcher at start-up: the contract operation, if the spec has it.
+    operation: Any = None
+    name: str = ""
+
+
+@dataclass
+class _Node:
+    literals: dict[str, _Node] = field(default_factory=dict)
+    param: tuple[str, _Node] | None = None
+    routes: dict[str, Route] = field(default_factory=dict)
+
+
+class Router:
+    def __init__(self) -> None:
+        self._root = _Node()
+        self.routes: list[Route] = []
+
+    def add(self, method: str, path: str, handler: Handler, *, body: str | None = None, beta: bool = False) -> Route:
+        method = method.upper()
+        if body is None:
+            body = "json" if method == "POST" else "none"
+        route = Route(method, path, handler, body=body, beta=beta, name=f"{method} {path}")
+        node = self._root
+        for segment in _segments(path):
+            if segment.startswith("{") and segment.endswith("}"):
+                name = segment[1:-1]
+                if node.param is None:
+                    node.param = (name, _Node())
+                elif node.param[0] != name:
+                    raise ValueError(f"conflicting parameter names at {path}")
+                node = node.param[1]
+            else:
+                node = node.literals.setdefault(segment, _Node())
+        if method in node.routes:
+            raise ValueError(f"duplicate route {route.name}")
+        node.routes[method] = route
+        self.routes.append(route)
+        return route
+
+    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
+        """The route and path parameters, or the real API's 404/405 ``APIError``."""
+        params: dict[str, str] = {}
+        node = _find(self._root, _segments(path), 0, params)
+        if node is None:
+            raise errors.unknown_url(method, "/v1" + path)
+        route = node.routes.get(method)
+        if route is None:
+            raise errors.method_not_allowed(method, "/v1" + path)
+        return route, params
+
+
+def _find(node: _Node, segments: list[str], i: int, params: dict[str, str]) -> _Node | None:
+    """Depth-first: a literal segment wins over a parameter, with backtracking."""
+    if i == len(segments):
+        return node if node.routes else None
+    segment = segments[i]
+    child = node.literals.get(segment)
+    if child is not None:
+        found = _find(child, segments, i + 1, params)
+        if found is not None:
+            return found
+    if node.param is not None and segment:
+        name, child = node.param
+        found = _find(child, segments, i + 1, params)
+        if found is not None:
+            params[name] = segment
+            return found
+    return None
+
+
+def _segments(path: str) -> list[str]:
+    return path.strip("/").split("/") if path.strip("/") else []
