@@ -89,7 +89,7 @@ class Dispatcher:
                 response = self._call(ctx, route)
         except errors.APIError as exc:
             response = self._error(exc, route)
-        except Exception:  # noqa: BLE001 - never let a bug become a dropped connection
+        except Exception:
             log.exception("unexpected error on %s %s", method, path)
             self.fake.internal_errors.append(traceback.format_exc())
             response = self._error(errors.server_error(rid), route)
@@ -99,6 +99,38 @@ class Dispatcher:
         self._finish(response, rid, started, ctx)
         self._journal(request, response, rid, route, ctx)
         return response
+
+    def execute(self, method: str, path: str, body: Any, *, api_key: str, owner: str) -> tuple[int, Any]:
+        """Run one request inside the fake, synchronously (batch lines). Returns (status, JSON body).
+
+        Goes through the same route, interceptors (faults), validation and handler as an HTTP request.
+        """
+        rid = new_request_id()
+        route: Route | None = None
+        try:
+            route, params = self.fake.router.match(method, path[3:] if path.startswith("/v1") else path)
+            ctx = RequestContext(
+                fake=self.fake, method=method, path=path, params=params, query={}, body=body,
+                headers={}, api_key=api_key, owner=owner, request_id=rid,
+            )
+            for intercept in self.interceptors:
+                response = intercept(ctx, route)
+                if response is not None:
+                    return response.status_code, orjson.loads(bytes(response.body) or b"null")
+            if route.body == "json" and not isinstance(body, dict):
+                raise errors.invalid_request("The request body must be a JSON object.")
+            if self.fake.config.validate_requests and route.operation is not None:
+                route.operation.validate_body(body)
+            response = self._call(ctx, route)
+        except errors.APIError as exc:
+            return exc.status, exc.body()
+        except Exception:
+            log.exception("unexpected error executing %s %s", method, path)
+            self.fake.internal_errors.append(traceback.format_exc())
+            return 500, errors.server_error(rid).body()
+        if not isinstance(response, JSONResponse):
+            return 400, errors.invalid_request("This endpoint cannot be used in a batch (streaming).").body()
+        return response.status_code, orjson.loads(bytes(response.body))
 
     # -- steps -------------------------------------------------------------
 
@@ -268,7 +300,7 @@ async def _read_multipart(request: Request, max_bytes: int) -> dict[str, list[st
         raise _too_large(max_bytes)
     try:
         form = await request.form(max_files=64, max_fields=1000, max_part_size=64 * 1024 * 1024)
-    except Exception as exc:  # noqa: BLE001 - python-multipart raises several types on bad input
+    except Exception as exc:
         raise errors.invalid_request(f"Could not parse multipart form: {exc}") from None
     fields: dict[str, list[str | UploadedFile]] = {}
     try:

@@ -9,7 +9,7 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def http(mockapi):  # noqa: ANN001 - the plugin's Fake
+def http(mockapi):
     """Raw HTTP against the in-process fake, for requests the SDK would never send."""
     with mockapi.http_client() as client:
         yield client

@@ -33,7 +33,7 @@ MALFORMED = [
      400, "purpose"),
     ("missing purpose", "POST", "/v1/files", _multipart({}, {"file": ("a.txt", b"x")}), 400, "purpose"),
     ("empty multipart", "POST", "/v1/files", {"content": b"", "headers": {"content-type": "multipart/form-data; "
-                                                                            "boundary=xyz"}}, 400, None),
+                                                                            "boundary=xyz"}}, 400, "file"),
     ("missing file", "POST", "/v1/files", _multipart({"purpose": "assistants"}), 400, "file"),
     ("json to multipart endpoint", "POST", "/v1/files", {"json": {"purpose": "assistants"}}, 400, None),
     ("non-jsonl batch file", "POST", "/v1/files", _multipart({"purpose": "batch"}, {"file": ("a.txt", b"x")}),

@@ -16,6 +16,22 @@ MODULES = [
     "models",
     "files",
     "uploads",
+    # Assistants family (OpenAI-Beta: assistants=v2)
+    "assistants",
+    "threads",
+    "messages",
+    "runs",
+    "vector_stores",
+    # Model endpoints
+    "chat",
+    "completions",
+    "embeddings",
+    "moderations",
+    "images",
+    "audio",
+    # Long-running jobs
+    "fine_tuning",
+    "batches",
 ]
 
 
