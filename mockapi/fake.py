@@ -12,7 +12,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from mockapi import resources
+from mockapi import resources, responder
 from mockapi.clock import Clock
 from mockapi.config import Config
 from mockapi.control import PREFIX, ControlPlane
@@ -42,6 +42,7 @@ class Fake:
         self.internal_errors: list[str] = []
         # Feature services (responder, faults, ...) register themselves here by name.
         self.services: dict[str, Any] = {}
+        responder.install(self)
         resources.install_all(self)
         self._bind_contract()
         self.app = Starlette(routes=[Mount(PREFIX, app=self.control.router), Mount("/", app=self.dispatcher)])
@@ -56,6 +57,11 @@ class Fake:
             route.operation = contract.operation(route.method, route.path)
 
     # -- Python control API (the HTTP control plane calls these) -------------
+
+    @property
+    def responder(self) -> responder.Responder:
+        """Script what the model says: ``fake.responder.script({"text": "hi"}, contains="hello")``."""
+        return self.services["responder"]
 
     def reset(self) -> None:
         """Forget every object, script and fault; keep config and clock mode."""

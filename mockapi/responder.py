@@ -1,0 +1,324 @@
+"""What the "model" says: scripted replies, matched per request, or a deterministic default.
+
+One responder serves every model surface (chat completions, legacy
+completions, assistants runs). A surface builds a ``Turn`` (what the model
+sees), asks ``respond(turn)`` and renders the returned ``Reply`` in its own
+wire format.
+
+Scripts are matched in the order they were added; the first script whose
+matcher fits and still has replies answers, consuming its next reply (a FIFO
+queue is a script with no matcher). Without a script the reply is
+deterministic (same turn and seed -> same reply) and documented in the README:
+- a tool is called only when ``tool_choice`` demands it ("required" or a named
+  function), with arguments generated to satisfy the function's JSON schema;
+- after tool results, the reply quotes them;
+- ``response_format`` json_schema -> JSON valid against the schema; json_object
+  -> a JSON object;
+- otherwise a short text that quotes the last user message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import orjson
+
+from mockapi import schema_sample, tokens
+from mockapi.ids import new_id
+
+
+@dataclass
+class ToolCall:
+    """A tool the model calls. ``type`` is function, code_interpreter or file_search."""
+
+    name: str = ""
+    arguments: str = "{}"
+    type: str = "function"
+    id: str = field(default_factory=lambda: new_id("call_"))
+    # code_interpreter: the code and its outputs ([{"type": "logs", "logs"}, {"type": "image", "image": {...}}])
+    input: str | None = None
+    outputs: list[dict[str, Any]] | None = None
+    # file_search: the query searched (results come from the vector stores)
+    query: str | None = None
+
+
+@dataclass
+class Reply:
+    """One turn of the model, in surface-neutral terms."""
+
+    text: str | None = None
+    refusal: str | None = None
+    annotations: list[dict[str, Any]] = field(default_factory=list)
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    # Run-level outcomes (assistants): fail with last_error {code, message}; end incomplete with a reason.
+    error: dict[str, str] | None = None
+    incomplete: str | None = None
+    # Force a finish_reason (e.g. "content_filter") where the surface has one.
+    finish_reason: str | None = None
+    # Seconds to spend in a state ("queued", "in_progress", ...) before moving on.
+    delays: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def function_calls(self) -> list[ToolCall]:
+        return [c for c in self.tool_calls if c.type == "function"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Turn:
+    """What the model sees for one reply."""
+
+    surface: str  # "chat" | "completions" | "assistants"
+    model: str
+    messages: list[dict[str, Any]]
+    tools: list[dict[str, Any]] = field(default_factory=list)
+    tool_choice: Any = None
+    response_format: Any = None
+    assistant_id: str | None = None
+    thread_id: str | None = None
+    run_id: str | None = None
+    seed: int | None = None
+    owner: str | None = None
+
+    @property
+    def last_user_text(self) -> str:
+        for message in reversed(self.messages):
+            if message.get("role") == "user":
+                return tokens.message_text(message.get("content"))
+        return ""
+
+    @property
+    def all_text(self) -> str:
+        return "\n".join(tokens.message_text(m.get("content")) for m in self.messages)
+
+
+@dataclass
+class Match:
+    """Which turns a script answers; every given field must match."""
+
+    surface: str | None = None
+    model: str | None = None
+    assistant_id: str | None = None
+    thread_id: str | None = None
+    contains: str | None = None  # substring of the last user message
+    regex: str | None = None  # searched in the last user message
+    owner: str | None = None
+
+    def fits(self, turn: Turn) -> bool:
+        for name in ("surface", "model", "assistant_id", "thread_id", "owner"):
+            wanted = getattr(self, name)
+            if wanted is not None and getattr(turn, name) != wanted:
+                return False
+        text = turn.last_user_text
+        if self.contains is not None and self.contains not in text:
+            return False
+        return self.regex is None or re.search(self.regex, text) is not None
+
+
+@dataclass
+class Script:
+    id: str
+    match: Match
+    replies: list[Reply]
+    # Replay the last reply forever instead of running out.
+    repeat: bool = False
+    used: int = 0
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "match": asdict(self.match),
+            "replies": [r.to_dict() for r in self.replies],
+            "repeat": self.repeat,
+            "used": self.used,
+        }
+
+
+class Responder:
+    def __init__(self) -> None:
+        self._scripts: list[Script] = []
+        self._lock = threading.Lock()
+
+    # -- scripting API -------------------------------------------------------------
+
+    def script(
+        self, replies: Reply | dict[str, Any] | list[Reply | dict[str, Any]], *, repeat: bool = False,
+        **match: Any,
+    ) -> str:
+        """Answer matching turns with ``replies`` in order; returns the script id."""
+        items = replies if isinstance(replies, list) else [replies]
+        script = Script(new_id("script_"), Match(**match), [reply_from(r) for r in items], repeat)
+        with self._lock:
+            self._scripts.append(script)
+        return script.id
+
+    def remove(self, script_id: str) -> bool:
+        with self._lock:
+            before = len(self._scripts)
+            self._scripts = [s for s in self._scripts if s.id != script_id]
+            return len(self._scripts) < before
+
+    def clear(self) -> None:
+        with self._lock:
+            self._scripts.clear()
+
+    def scripts(self) -> list[dict[str, Any]]:
+        return [s.describe() for s in self._scripts]
+
+    # -- answering -----------------------------------------------------------------
+
+    def respond(self, turn: Turn) -> Reply:
+        scripted = self._take(turn)
+        return scripted if scripted is not None else default_reply(turn)
+
+    def _take(self, turn: Turn) -> Reply | None:
+        with self._lock:
+            for script in self._scripts:
+                if script.used >= len(script.replies) and not script.repeat:
+                    continue
+                if not script.match.fits(turn):
+                    continue
+                index = min(script.used, len(script.replies) - 1)
+                script.used += 1
+                return _fresh(script.replies[index])
+        return None
+
+
+def _fresh(reply: Reply) -> Reply:
+    """A copy with new tool call ids, so a repeated reply never reuses a call id."""
+    calls = [ToolCall(**{**asdict(c), "id": new_id("call_")}) for c in reply.tool_calls]
+    return Reply(**{**asdict(reply), "tool_calls": calls})
+
+
+def reply_from(value: Reply | dict[str, Any]) -> Reply:
+    """A ``Reply`` from its JSON form (control plane, script files)."""
+    if isinstance(value, Reply):
+        return value
+    data = dict(value)
+    calls = []
+    for call in data.pop("tool_calls", None) or []:
+        call = dict(call)
+        if isinstance(call.get("arguments"), (dict, list)):
+            call["arguments"] = orjson.dumps(call["arguments"]).decode()
+        calls.append(ToolCall(**call))
+    unknown = set(data) - set(Reply.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"unknown reply fields: {sorted(unknown)}")
+    return Reply(**data, tool_calls=calls)
+
+
+# -- the deterministic default ------------------------------------------------------
+
+
+def default_reply(turn: Turn) -> Reply:
+    last = turn.messages[-1] if turn.messages else {}
+    after_tools = last.get("role") == "tool"
+    forced = None if after_tools else _forced_function(turn)
+    if forced is not None:
+        return Reply(tool_calls=[_call_for(forced, turn)])
+    if after_tools:
+        text = _tool_summary(turn)
+    else:
+        text = _echo(turn)
+    fmt = turn.response_format if isinstance(turn.response_format, dict) else {}
+    if fmt.get("type") == "json_schema":
+        schema = (fmt.get("json_schema") or {}).get("schema") or {}
+        return Reply(text=orjson.dumps(schema_sample.sample(schema)).decode())
+    if fmt.get("type") == "json_object":
+        return Reply(text=orjson.dumps({"response": text}).decode())
+    return Reply(text=text)
+
+
+def _echo(turn: Turn) -> str:
+    said = " ".join(turn.last_user_text.split())
+    if len(said) > 120:
+        said = said[:117] + "..."
+    digest = hashlib.sha256(f"{turn.model}|{turn.seed}|{turn.all_text}".encode()).hexdigest()[:6]
+    if not said:
+        return f"Hello! This is a deterministic reply from mockapi (ref {digest})."
+    return f'You said: "{said}". This is a deterministic reply from mockapi (ref {digest}).'
+
+
+def _tool_summary(turn: Turn) -> str:
+    outputs = []
+    for message in reversed(turn.messages):
+        if message.get("role") != "tool":
+            break
+        outputs.append(tokens.message_text(message.get("content")))
+    return "Here is what the tools returned: " + "; ".join(reversed(outputs))
+
+
+def _functions(turn: Turn) -> list[dict[str, Any]]:
+    found = []
+    for tool in turn.tools:
+        if tool.get("type") == "function" and isinstance(tool.get("function"), dict):
+            found.append(tool["function"])
+    return found
+
+
+def _forced_function(turn: Turn) -> dict[str, Any] | None:
+    choice = turn.tool_choice
+    functions = _functions(turn)
+    if isinstance(choice, dict):
+        name = (choice.get("function") or {}).get("name")
+        return next((f for f in functions if f.get("name") == name), None)
+    if choice == "required" and functions:
+        return functions[0]
+    return None
+
+
+def _call_for(function: dict[str, Any], turn: Turn) -> ToolCall:
+    parameters = function.get("parameters") or {"type": "object", "properties": {}}
+    arguments = schema_sample.sample(parameters)
+    return ToolCall(name=function.get("name", ""), arguments=orjson.dumps(arguments).decode())
+
+
+# -- wiring: service, control plane, script files --------------------------------------
+
+
+def install(fake: Any) -> Responder:
+    """Attach the responder to a Fake: ``fake.responder``, ``/__mockapi__/scripts``, config ``scripts``."""
+    responder = Responder()
+    fake.services["responder"] = responder
+    fake.state.on_reset(responder.clear)
+    fake.control.add("GET", "/scripts", lambda f, b, q: {"object": "list", "data": responder.scripts()})
+    fake.control.add("POST", "/scripts", lambda f, b, q: {"id": add_from_json(responder, b)})
+    fake.control.add("DELETE", "/scripts", lambda f, b, q: responder.clear() or {"cleared": True})
+    fake.control.add("DELETE", "/scripts/{script_id}", lambda f, b, q: {"deleted": responder.remove(q["script_id"])})
+    for entry in load_script_entries(fake.config.extra):
+        add_from_json(responder, entry)
+    return responder
+
+
+def add_from_json(responder: Responder, body: dict[str, Any]) -> str:
+    """``{"match": {...}, "replies": [...], "repeat": false}`` or a single ``"reply"``."""
+    replies = body.get("replies")
+    if replies is None and "reply" in body:
+        replies = [body["reply"]]
+    if not replies:
+        raise ValueError("a script needs 'replies' (a list) or 'reply'")
+    return responder.script(list(replies), repeat=bool(body.get("repeat", False)), **(body.get("match") or {}))
+
+
+def load_script_entries(extra: dict[str, Any]) -> list[dict[str, Any]]:
+    """Scripts from the config file: inline ``scripts:`` and/or ``scripts_file:`` (YAML or JSON)."""
+    entries = list(extra.get("scripts") or [])
+    path = extra.get("scripts_file")
+    if path:
+        from pathlib import Path
+
+        text = Path(path).read_text()
+        if str(path).endswith((".yaml", ".yml")):
+            import yaml
+
+            loaded = yaml.safe_load(text) or []
+        else:
+            loaded = orjson.loads(text)
+        entries += loaded.get("scripts", []) if isinstance(loaded, dict) else loaded
+    return entries
