@@ -181,7 +181,7 @@ class Dispatcher:
             fields = await _read_multipart(request, self.fake.config.max_file_bytes)
             ctx.body = op.coerce_form(fields) if op is not None else _flatten(fields)
             if validate:
-                op.validate_body(ctx.body, "multipart/form-data")
+                op.validate_body(_as_json(ctx.body), "multipart/form-data")
 
     def _call(self, ctx: RequestContext, route: Route) -> Response:
         with self.fake.state.lock:
@@ -327,6 +327,17 @@ def _too_large(max_bytes: int) -> errors.APIError:
 
 def _flatten(fields: dict[str, list[Any]]) -> dict[str, Any]:
     return {k: v[0] if len(v) == 1 else v for k, v in fields.items()}
+
+
+def _as_json(body: Any) -> Any:
+    """The multipart body as the validator sees it: a file part is a binary string."""
+    if isinstance(body, dict):
+        return {k: _as_json(v) for k, v in body.items()}
+    if isinstance(body, list):
+        return [_as_json(v) for v in body]
+    if isinstance(body, UploadedFile):
+        return f"<file {body.filename}>"
+    return body
 
 
 def _journal_body(body: Any) -> Any:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import bpe_openai
 import orjson
 
 from mockapi import catalog
@@ -22,6 +21,8 @@ REPLY_PRIMING = 3
 
 @cache
 def _encoding(name: str) -> Any:
+    import bpe_openai  # imported on first use: loading it costs ~0.4 s of start-up
+
     return bpe_openai.get_encoding(name)
 
 

@@ -59,7 +59,7 @@ MALFORMED = [
     ("wrong method", "PUT", "/v1/files", {}, 405, None),
     ("wrong method on item", "POST", "/v1/models/gpt-4o", {"json": {}}, 405, None),
     ("unknown upload", "POST", "/v1/uploads/upload_nope/cancel", {}, 404, None),
-    ("complete without parts", "POST", "/v1/uploads/upload_nope/complete", {"json": {}}, 404, None),
+    ("complete without part_ids", "POST", "/v1/uploads/upload_nope/complete", {"json": {}}, 400, "part_ids"),
 ]
 
 

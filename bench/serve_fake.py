@@ -1,0 +1,20 @@
+"""Serve a fake for the benchmark with validation switched as asked (uvloop + httptools, one worker)."""
+
+from __future__ import annotations
+
+import sys
+
+import uvicorn
+
+from mockapi import Fake
+
+
+def main() -> None:
+    port, requests, responses = int(sys.argv[1]), sys.argv[2] == "1", sys.argv[3] == "1"
+    fake = Fake(validate_requests=requests, validate_responses=responses)
+    uvicorn.run(fake.app, host="127.0.0.1", port=port, loop="uvloop", http="httptools",
+                access_log=False, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
