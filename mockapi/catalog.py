@@ -47,6 +47,12 @@ def base_models() -> dict[str, ModelInfo]:
     return {m["id"]: ModelInfo(**m) for m in raw["models"]}
 
 
+@cache
+def base_listing() -> tuple[dict[str, Any], ...]:
+    """The base models' public objects, built once (GET /models is a hot path)."""
+    return tuple(m.public() for m in base_models().values())
+
+
 def lookup(ns: Namespace | None, model_id: str) -> ModelInfo | None:
     """A base model or one of the owner's fine-tuned models."""
     found = base_models().get(model_id)

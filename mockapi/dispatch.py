@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from mockapi import errors
+from mockapi import errors, multipart
 from mockapi.context import RequestContext, UploadedFile
 from mockapi.ids import request_id as new_request_id
 from mockapi.routing import Route
@@ -40,6 +40,7 @@ Interceptor = Callable[[RequestContext, Route], "Response | None"]
 ResponseHook = Callable[[RequestContext, Route, Response], Response]
 
 JSON_HEADERS = {"access-control-expose-headers": "X-Request-ID", "openai-version": "2020-10-01"}
+_STATIC_HEADERS = [(k.encode(), v.encode()) for k, v in JSON_HEADERS.items()]
 
 
 class JSONResponse(Response):
@@ -64,17 +65,20 @@ class Dispatcher:
     async def handle(self, request: Request) -> Response:
         started = time.perf_counter()
         rid = new_request_id()
-        method = request.method
-        path = request.url.path
+        scope = request.scope
+        method = scope["method"]
+        path = scope["path"]
         sub_path = path[3:] if path.startswith("/v1") else path
+        # One pass over the raw headers; Starlette's Headers object costs more on the hot path.
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         ctx: RequestContext | None = None
         route: Route | None = None
         try:
             route, params = self.fake.router.match(method, sub_path)
-            key, owner, key_headers = self._authenticate(request)
+            key, owner, key_headers = self._authenticate(headers)
             ctx = RequestContext(
                 fake=self.fake, method=method, path=path, params=params, query={}, body=None,
-                headers=dict(request.headers), api_key=key, owner=owner, request_id=rid,
+                headers=headers, api_key=key, owner=owner, request_id=rid,
             )
             ctx.response_headers.update(key_headers)
             response = None
@@ -97,7 +101,7 @@ class Dispatcher:
             for hook in self.response_hooks:
                 response = hook(ctx, route, response)  # type: ignore[arg-type]
         self._finish(response, rid, started, ctx)
-        self._journal(request, response, rid, route, ctx)
+        self._journal(scope, headers, response, rid, route, ctx)
         return response
 
     def execute(self, method: str, path: str, body: Any, *, api_key: str, owner: str) -> tuple[int, Any]:
@@ -134,8 +138,8 @@ class Dispatcher:
 
     # -- steps -------------------------------------------------------------
 
-    def _authenticate(self, request: Request) -> tuple[str, str, dict[str, str]]:
-        header = request.headers.get("authorization", "")
+    def _authenticate(self, request_headers: dict[str, str]) -> tuple[str, str, dict[str, str]]:
+        header = request_headers.get("authorization", "")
         scheme, _, key = header.partition(" ")
         key = key.strip()
         if scheme.lower() != "bearer" or not key:
@@ -143,7 +147,7 @@ class Dispatcher:
         keys = self.fake.config.api_keys
         headers = {"openai-organization": self.fake.config.organization}
         if keys is None:
-            project = request.headers.get("openai-project")
+            project = request_headers.get("openai-project")
             if project:
                 headers["openai-project"] = project
             return key, key, headers
@@ -161,8 +165,9 @@ class Dispatcher:
         op = route.operation
         validate = self.fake.config.validate_requests and op is not None
         raw_query: dict[str, list[str]] = {}
-        for name, value in request.query_params.multi_items():
-            raw_query.setdefault(name, []).append(value)
+        if request.scope["query_string"]:
+            for name, value in request.query_params.multi_items():
+                raw_query.setdefault(name, []).append(value)
         if validate:
             ctx.query = op.validate_query(raw_query)
         else:
@@ -221,26 +226,25 @@ class Dispatcher:
             self.fake.violations.append(message)
 
     def _finish(self, response: Response, rid: str, started: float, ctx: RequestContext | None) -> None:
-        headers = response.headers
-        headers["x-request-id"] = rid
-        headers["openai-processing-ms"] = str(int((time.perf_counter() - started) * 1000))
-        for name, value in JSON_HEADERS.items():
-            headers[name] = value
+        # Appending raw header pairs is much cheaper than MutableHeaders' de-duplicating __setitem__.
+        raw = response.raw_headers
+        raw.append((b"x-request-id", rid.encode()))
+        raw.append((b"openai-processing-ms", str(int((time.perf_counter() - started) * 1000)).encode()))
+        raw.extend(_STATIC_HEADERS)
         if ctx is not None:
-            for name, value in ctx.response_headers.items():
-                headers[name] = value
+            raw.extend((k.encode("latin-1"), v.encode("latin-1")) for k, v in ctx.response_headers.items())
 
     def _journal(
-        self, request: Request, response: Response, rid: str, route: Route | None, ctx: RequestContext | None
+        self, scope: Scope, headers: dict[str, str], response: Response, rid: str, route: Route | None,
+        ctx: RequestContext | None,
     ) -> None:
-        headers = dict(request.headers)
         if "authorization" in headers:
-            headers["authorization"] = "Bearer " + errors.mask_key(headers["authorization"][7:])
+            headers = {**headers, "authorization": "Bearer " + errors.mask_key(headers["authorization"][7:])}
         self.fake.journal.record(
             time=self.fake.clock.now(),
-            method=request.method,
-            path=request.url.path,
-            query=request.url.query,
+            method=scope["method"],
+            path=scope["path"],
+            query=scope["query_string"].decode("latin-1"),
             headers=headers,
             body=_journal_body(ctx.body) if ctx is not None else None,
             status=response.status_code,
@@ -298,6 +302,15 @@ async def _read_multipart(request: Request, max_bytes: int) -> dict[str, list[st
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > max_bytes + 65536:
         raise _too_large(max_bytes)
+    boundary = multipart.boundary_of(ctype)
+    if boundary is not None:
+        fast = multipart.parse(await request.body(), boundary)
+        if fast is not None:
+            for values in fast.values():
+                for value in values:
+                    if isinstance(value, UploadedFile) and len(value.data) > max_bytes:
+                        raise _too_large(max_bytes)
+            return fast
     try:
         form = await request.form(max_files=64, max_fields=1000, max_part_size=64 * 1024 * 1024)
     except Exception as exc:

@@ -19,7 +19,7 @@ def install(fake: Fake) -> None:
 
 
 def list_models(ctx: RequestContext) -> dict[str, Any]:
-    data = [m.public() for m in catalog.base_models().values()]
+    data = list(catalog.base_listing())
     data += [m.public() for m in ctx.ns.collection(catalog.FINE_TUNED).values()]
     return {"object": "list", "data": data}
 
