@@ -70,10 +70,8 @@ class Fake:
         self.app = App(self.dispatcher, routes=routes)
 
     def _bind_contract(self) -> None:
-        try:  # TEMP until the contract layer lands
-            from mockapi.contract import Contract
-        except ImportError:
-            return
+        from mockapi.contract import Contract
+
         contract = Contract.load()
         for route in self.router.routes:
             route.operation = contract.operation(route.method, route.path)
