@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -44,6 +45,10 @@ def serve_command(args: argparse.Namespace) -> int:
     if args.no_control_plane:
         config.control_plane = False
     fake = Fake(config)
+    # uvicorn handles SIGINT/SIGTERM for a graceful shutdown, then re-raises the signal to the
+    # previous handler; a no-op there makes Ctrl-C / SIGTERM end with "stopped" and exit code 0.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: None)
     print(f"mockapi: serving the OpenAI API fake at http://{config.host}:{config.port}/v1", flush=True)
     print(f"mockapi: set OPENAI_BASE_URL=http://{config.host}:{config.port}/v1 (any API key)", flush=True)
     uvicorn.run(
