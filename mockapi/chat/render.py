@@ -1,0 +1,222 @@
+"""From the responder's ``Reply`` to a ``chat.completion`` (core.md §3.3).
+
+``generate`` asks the responder once per choice and shapes every reply into a
+``Choice``: stop sequences cut the text, the token limit truncates it
+(``finish_reason: "length"``, ``completion_tokens`` equal to the limit), tool
+calls become ``tool_calls`` (or a legacy ``function_call``). The streaming
+producer slices the very same ``Choice`` objects, so both forms agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockapi import errors, tokens
+from mockapi.chat import text
+from mockapi.chat.request import ChatRequest
+from mockapi.ids import new_id
+from mockapi.responder import Reply, Responder, ToolCall
+
+FINISH_REASONS = ("stop", "length", "tool_calls", "content_filter", "function_call")
+
+
+@dataclass
+class Choice:
+    index: int
+    content: str | None
+    refusal: str | None
+    tool_calls: list[ToolCall]
+    finish_reason: str
+    completion_tokens: int
+    content_ids: list[int] = field(default_factory=list)
+    refusal_ids: list[int] = field(default_factory=list)
+    annotations: list[dict[str, Any]] = field(default_factory=list)
+    legacy_function: bool = False
+
+
+@dataclass
+class Generation:
+    """Everything one request produced; rendered whole or as chunks."""
+
+    id: str
+    created: int
+    model: str  # the snapshot responses echo
+    fingerprint: str
+    service_tier: str
+    choices: list[Choice]
+    prompt_tokens: int
+
+    @property
+    def completion_tokens(self) -> int:
+        return sum(c.completion_tokens for c in self.choices)
+
+
+def generate(req: ChatRequest, responder: Responder, owner: str, now: int) -> Generation:
+    turn = req.turn(owner)
+    choices = []
+    for index in range(req.n):
+        reply = responder.respond(turn)
+        if reply.error:
+            raise reply_error(reply.error)
+        choices.append(shape(reply, req, index))
+    return Generation(
+        id=new_id("chatcmpl-"), created=now, model=req.echo_model, fingerprint=fingerprint(req.echo_model),
+        service_tier=req.service_tier, choices=choices, prompt_tokens=req.prompt_tokens(),
+    )
+
+
+def fingerprint(model: str) -> str:
+    """``fp_`` + 10 hex, stable per model (a backend configuration, as the real field means)."""
+    return "fp_" + hashlib.sha256(f"mockapi|{model}".encode()).hexdigest()[:10]
+
+
+def reply_error(error: dict[str, Any]) -> errors.APIError:
+    """A scripted ``{"error": {code, message}}`` fails the request like the real service would."""
+    code = error.get("code") or "server_error"
+    message = error.get("message") or "The server had an error while processing your request. Sorry about that!"
+    if code == "rate_limit_exceeded":
+        return errors.APIError(429, message, type="requests", code=code)
+    if code in ("server_error", "internal_error"):
+        return errors.APIError(500, message, type="server_error")
+    return errors.APIError(400, message, code=code)
+
+
+# -- shaping one reply ---------------------------------------------------------------------------
+
+
+def shape(reply: Reply, req: ChatRequest, index: int) -> Choice:
+    model = req.model
+    calls = _calls_for(reply, req)
+    budget = req.max_tokens
+    content, content_ids, cut = _shape_text(reply.text, req, budget)
+    used = len(content_ids)
+    refusal, refusal_ids, refusal_cut = _shape_text(reply.refusal, req, None if budget is None else budget - used)
+    used += len(refusal_ids)
+    truncated = cut or refusal_cut
+    call_tokens = 0
+    if calls:
+        calls, call_tokens, calls_cut = _shape_calls(calls, model, None if budget is None else budget - used)
+        truncated = truncated or calls_cut
+    used += call_tokens
+    if truncated:
+        finish = "length"
+        used = budget or 0
+    elif reply.finish_reason in FINISH_REASONS:
+        finish = reply.finish_reason
+    elif calls:
+        finish = "function_call" if req.legacy_functions else "tool_calls"
+    else:
+        finish = "stop"
+    return Choice(
+        index=index, content=content, refusal=refusal, tool_calls=calls, finish_reason=finish,
+        completion_tokens=used, content_ids=content_ids, refusal_ids=refusal_ids,
+        annotations=list(reply.annotations), legacy_function=req.legacy_functions and bool(calls),
+    )
+
+
+def _calls_for(reply: Reply, req: ChatRequest) -> list[ToolCall]:
+    calls = reply.function_calls  # code_interpreter / file_search calls have no chat form
+    if calls and (req.legacy_functions or not req.parallel_tool_calls):
+        calls = calls[:1]  # one call per turn: legacy functions and parallel_tool_calls=false
+    return calls
+
+
+def _shape_text(value: str | None, req: ChatRequest, budget: int | None) -> tuple[str | None, list[int], bool]:
+    if value is None:
+        return None, [], False
+    value, _ = text.cut_at_stop(value, req.stop)
+    if budget is None:
+        return value, tokens.encode(value, req.model) if value else [], False
+    shaped, ids, cut = text.truncate(value, max(budget, 0), req.model)
+    return shaped, ids, cut
+
+
+def _shape_calls(calls: list[ToolCall], model: str, budget: int | None) -> tuple[list[ToolCall], int, bool]:
+    """Calls within the token budget; a call cut short keeps its name and a prefix of its arguments."""
+    kept: list[ToolCall] = []
+    used = 0
+    for call in calls:
+        name_cost = tokens.count(call.name, model)
+        argument_ids = tokens.encode(call.arguments, model)
+        if budget is not None and used + name_cost + len(argument_ids) > budget:
+            room = budget - used - name_cost
+            if room >= 0:
+                kept.append(ToolCall(**{**call.__dict__, "arguments": text.decode(argument_ids[:room], model)}))
+            return kept, budget, True
+        used += name_cost + len(argument_ids)
+        kept.append(call)
+    return kept, used, False
+
+
+# -- the chat.completion body --------------------------------------------------------------------
+
+
+def completion_body(gen: Generation, req: ChatRequest) -> dict[str, Any]:
+    return {
+        "id": gen.id,
+        "object": "chat.completion",
+        "created": gen.created,
+        "model": gen.model,
+        "choices": [choice_body(c, req) for c in gen.choices],
+        "usage": usage(gen.prompt_tokens, gen.completion_tokens),
+        "service_tier": gen.service_tier,
+        "system_fingerprint": gen.fingerprint,
+    }
+
+
+def choice_body(choice: Choice, req: ChatRequest) -> dict[str, Any]:
+    return {
+        "index": choice.index,
+        "message": message_body(choice),
+        "logprobs": logprobs_body(choice, req) if req.logprobs else None,
+        "finish_reason": choice.finish_reason,
+    }
+
+
+def message_body(choice: Choice) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "role": "assistant", "content": choice.content, "refusal": choice.refusal, "annotations": choice.annotations,
+    }
+    if choice.legacy_function:
+        call = choice.tool_calls[0]
+        message["function_call"] = {"name": call.name, "arguments": call.arguments}
+    elif choice.tool_calls:
+        message["tool_calls"] = [tool_call_body(c) for c in choice.tool_calls]
+    return message
+
+
+def tool_call_body(call: ToolCall) -> dict[str, Any]:
+    return {"id": call.id, "type": "function", "function": {"name": call.name, "arguments": call.arguments}}
+
+
+def logprobs_body(choice: Choice, req: ChatRequest) -> dict[str, Any]:
+    return {
+        "content": content_logprobs(choice, req) if choice.content is not None else None,
+        "refusal": refusal_logprobs(choice, req) if choice.refusal is not None else None,
+    }
+
+
+def content_logprobs(choice: Choice, req: ChatRequest) -> list[dict[str, Any]]:
+    return text.token_logprobs(choice.content_ids, req.model, req.top_logprobs, _salt(req, choice, "content"))
+
+
+def refusal_logprobs(choice: Choice, req: ChatRequest) -> list[dict[str, Any]]:
+    return text.token_logprobs(choice.refusal_ids, req.model, req.top_logprobs, _salt(req, choice, "refusal"))
+
+
+def _salt(req: ChatRequest, choice: Choice, part: str) -> str:
+    return f"{req.model}|{req.seed}|{choice.index}|{part}"
+
+
+def usage(prompt: int, completion: int) -> dict[str, Any]:
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": 0, "audio_tokens": 0, "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0,
+        },
+    }

@@ -1,0 +1,509 @@
+"""Validating a chat completion request beyond its JSON schema, and the ``Turn`` it gives the responder.
+
+The contract layer checks types, ranges and unknown keys against the official
+document. What the document cannot say is checked here, with the real API's
+wording where it is known (core.md §1.2, §3.2): model existence and kind,
+message order and tool-call pairing, the "json" word rule, max tokens against
+the model, reasoning-model restrictions, strict schemas. The checks that only
+repeat the schema (a string here, a list there) exist so that a fake running
+with request validation off still answers 400, never 500.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockapi import catalog, errors, tokens
+from mockapi.catalog import ModelInfo
+from mockapi.common import validate_metadata
+from mockapi.context import RequestContext
+from mockapi.responder import Turn
+
+NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_-]+$")
+NAME_MAX = 64
+CHAT_KINDS = ("chat", "reasoning")
+ROLES = ("developer", "system", "user", "assistant", "tool", "function")
+SERVICE_TIERS_ECHOED = ("flex", "scale", "priority")
+
+
+@dataclass
+class ChatRequest:
+    """A validated chat completion request, in the terms the renderer needs."""
+
+    model: str  # as requested (scripts match on it)
+    info: ModelInfo
+    messages: list[dict[str, Any]]
+    tools: list[dict[str, Any]] = field(default_factory=list)
+    tool_choice: Any = None
+    legacy_functions: bool = False  # `functions` was used: answer with `function_call`
+    response_format: dict[str, Any] | None = None
+    n: int = 1
+    stop: list[str] = field(default_factory=list)
+    max_tokens: int | None = None
+    logprobs: bool = False
+    top_logprobs: int = 0
+    seed: int | None = None
+    parallel_tool_calls: bool = True
+    stream: bool = False
+    include_usage: bool = False
+    include_obfuscation: bool = True
+    store: bool = False
+    metadata: dict[str, str] = field(default_factory=dict)
+    service_tier: str = "default"
+    body: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def echo_model(self) -> str:
+        return self.info.echo
+
+    def turn(self, owner: str) -> Turn:
+        return Turn(
+            surface="chat", model=self.model, messages=turn_messages(self.messages), tools=self.tools,
+            tool_choice=self.tool_choice, response_format=self.response_format, seed=self.seed, owner=owner,
+        )
+
+    def prompt_tokens(self) -> int:
+        return tokens.chat_prompt_tokens(self.messages, self.model, self.tools or None)
+
+
+def parse(ctx: RequestContext) -> ChatRequest:
+    body = ctx.body if isinstance(ctx.body, dict) else {}
+    model = _model(body)
+    messages = _messages(body)
+    info = catalog.lookup(ctx.ns, model)
+    if info is None:
+        raise errors.model_not_found(model)
+    if info.kind not in CHAT_KINDS:
+        raise errors.APIError(
+            404,
+            "This is not a chat model and thus not supported in the v1/chat/completions endpoint. "
+            "Did you mean to use v1/completions?",
+            param="model",
+        )
+    req = ChatRequest(model=model, info=info, messages=messages, body=body)
+    _check_messages(messages)
+    _tools(body, req)
+    _response_format(body, req)
+    _sampling(body, req)
+    _max_tokens(body, req)
+    _streaming(body, req)
+    req.store = bool(_get(body, "store", bool, False))
+    req.metadata = validate_metadata(body.get("metadata"))
+    tier = body.get("service_tier")
+    req.service_tier = tier if tier in SERVICE_TIERS_ECHOED else "default"
+    _context_length(req)
+    return req
+
+
+# -- small typed getters (the contract normally catches these first) -----------------------
+
+
+def _get(body: dict[str, Any], name: str, kinds: type | tuple[type, ...], default: Any) -> Any:
+    value = body.get(name)
+    if value is None:
+        return default
+    if isinstance(value, bool) and bool not in (kinds if isinstance(kinds, tuple) else (kinds,)):
+        raise _type_error(name, value)
+    if not isinstance(value, kinds):
+        raise _type_error(name, value)
+    return value
+
+
+def _type_error(param: str, value: Any) -> errors.APIError:
+    kind = type(value).__name__
+    return errors.APIError(
+        400, f"Invalid type for '{param}': got {kind} instead.", param=param, code="invalid_type"
+    )
+
+
+def _model(body: dict[str, Any]) -> str:
+    model = body.get("model")
+    if model is None:
+        raise errors.invalid_request("you must provide a model parameter")
+    if not isinstance(model, str):
+        raise _type_error("model", model)
+    return model
+
+
+def _messages(body: dict[str, Any]) -> list[dict[str, Any]]:
+    messages = body.get("messages")
+    if messages is None:
+        raise errors.missing_parameter("messages")
+    if not isinstance(messages, list):
+        raise _type_error("messages", messages)
+    if not messages:
+        raise errors.APIError(
+            400, "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty "
+            "array instead.", param="messages", code="empty_array",
+        )
+    for i, message in enumerate(messages):
+        if not isinstance(message, dict):
+            raise _type_error(f"messages[{i}]", message)
+        role = message.get("role")
+        if role not in ROLES:
+            raise errors.invalid_value(f"messages[{i}].role", role, list(ROLES))
+    return messages
+
+
+# -- message order and tool-call pairing -----------------------------------------------------
+
+
+def _check_messages(messages: list[dict[str, Any]]) -> None:
+    pending: dict[str, int] = {}  # call ids of the open assistant message -> its index
+    answered: set[str] = set()
+    open_calls = False  # inside the tool replies of an assistant message with tool_calls
+    for i, message in enumerate(messages):
+        role = message["role"]
+        if role == "tool":
+            if not open_calls:
+                raise errors.APIError(
+                    400, "Invalid parameter: messages with role 'tool' must be a response to a preceeding "
+                    "message with 'tool_calls'.", param=f"messages.[{i}].role",
+                )
+            call_id = message.get("tool_call_id")
+            if call_id not in pending:
+                raise errors.APIError(
+                    400, f"Invalid parameter: 'tool_call_id' of '{call_id}' not found in 'tool_calls' of "
+                    "previous message.", param=f"messages.[{i}].tool_call_id",
+                )
+            answered.add(call_id)
+            continue
+        _require_answers(pending, answered)
+        pending, answered, open_calls = {}, set(), False
+        if role == "assistant":
+            calls = message.get("tool_calls") or []
+            _check_assistant(message, i, calls)
+            if calls:
+                pending = {c.get("id"): i for c in calls if isinstance(c, dict)}
+                open_calls = True
+    _require_answers(pending, answered)
+
+
+def _require_answers(pending: dict[str, int], answered: set[str]) -> None:
+    missing = [call_id for call_id in pending if call_id not in answered]
+    if missing:
+        index = next(iter(pending.values()))
+        raise errors.APIError(
+            400, "An assistant message with 'tool_calls' must be followed by tool messages responding to each "
+            "'tool_call_id'. The following tool_call_ids did not have response messages: " + ", ".join(missing),
+            param=f"messages.[{index}].role",
+        )
+
+
+def _check_assistant(message: dict[str, Any], i: int, calls: list[Any]) -> None:
+    if not isinstance(calls, list):
+        raise _type_error(f"messages[{i}].tool_calls", calls)
+    has_other = any(message.get(k) is not None for k in ("function_call", "audio", "refusal"))
+    if message.get("content") is None and not calls and not has_other:
+        raise errors.APIError(
+            400, "Invalid value for 'content': expected a string, got null.", param=f"messages.[{i}].content"
+        )
+    for j, call in enumerate(calls):
+        if not isinstance(call, dict):
+            raise _type_error(f"messages[{i}].tool_calls[{j}]", call)
+        function = call.get("function") or {}
+        _check_name(function.get("name"), f"messages[{i}].tool_calls[{j}].function.name")
+
+
+def _check_name(name: Any, param: str) -> None:
+    if not isinstance(name, str):
+        raise errors.missing_parameter(param) if name is None else _type_error(param, name)
+    if len(name) > NAME_MAX:
+        raise errors.APIError(
+            400, f"Invalid '{param}': string too long. Expected a string with maximum length {NAME_MAX}, but got "
+            f"a string with length {len(name)} instead.", param=param, code="string_above_max_length",
+        )
+    if not NAME_PATTERN.match(name):
+        raise errors.APIError(
+            400, f"Invalid '{param}': string does not match pattern. Expected a string that matches the pattern "
+            "'^[a-zA-Z0-9_-]+$'.", param=param, code="invalid_value",
+        )
+
+
+# -- tools, legacy functions, tool_choice ------------------------------------------------------
+
+
+def _tools(body: dict[str, Any], req: ChatRequest) -> None:
+    tools = _get(body, "tools", list, None)
+    functions = _get(body, "functions", list, None)
+    if tools is not None:
+        req.tools = [_tool(t, f"tools[{i}]") for i, t in enumerate(tools)]
+    elif functions is not None:
+        req.legacy_functions = True
+        req.tools = [
+            {"type": "function", "function": _function(f, f"functions[{i}]")} for i, f in enumerate(functions)
+        ]
+    choice = body.get("tool_choice")
+    if choice is None and req.legacy_functions:
+        choice = _legacy_choice(body.get("function_call"))
+    if choice is not None and not req.tools and "tool_choice" in body:
+        raise errors.APIError(
+            400, "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.",
+            param="tool_choice",
+        )
+    if body.get("parallel_tool_calls") is not None and not req.tools:
+        raise errors.APIError(
+            400, "Invalid value for 'parallel_tool_calls': 'parallel_tool_calls' is only allowed when 'tools' "
+            "are specified.", param="parallel_tool_calls",
+        )
+    if isinstance(choice, dict):
+        name = (choice.get("function") or {}).get("name") if isinstance(choice.get("function"), dict) else None
+        known = {t["function"].get("name") for t in req.tools if t.get("type") == "function"}
+        if choice.get("type") == "function" and name not in known:
+            param = "function_call" if req.legacy_functions and "tool_choice" not in body else "tool_choice"
+            raise errors.APIError(
+                400, f"Invalid value for '{param}': function '{name}' was not found in the provided "
+                f"'{'functions' if param == 'function_call' else 'tools'}'.", param=param,
+            )
+    req.tool_choice = choice
+    req.parallel_tool_calls = bool(_get(body, "parallel_tool_calls", bool, True))
+
+
+def _tool(tool: Any, param: str) -> dict[str, Any]:
+    if not isinstance(tool, dict):
+        raise _type_error(param, tool)
+    if tool.get("type") != "function":
+        return tool  # custom tools pass through; the default reply never calls them
+    return {**tool, "function": _function(tool.get("function"), f"{param}.function")}
+
+
+def _function(function: Any, param: str) -> dict[str, Any]:
+    if not isinstance(function, dict):
+        raise errors.missing_parameter(param) if function is None else _type_error(param, function)
+    _check_name(function.get("name"), f"{param}.name")
+    parameters = function.get("parameters")
+    if parameters is not None and not isinstance(parameters, dict):
+        raise _type_error(f"{param}.parameters", parameters)
+    if function.get("strict") and parameters is not None:
+        problem = strict_schema_problem(parameters)
+        if problem:
+            raise errors.APIError(
+                400, f"Invalid schema for function '{function['name']}': {problem}",
+                param=f"{param}.parameters", code="invalid_function_parameters",
+            )
+    return function
+
+
+def _legacy_choice(function_call: Any) -> Any:
+    if isinstance(function_call, dict) and function_call.get("name"):
+        return {"type": "function", "function": {"name": function_call["name"]}}
+    if function_call in ("none", "auto"):
+        return function_call
+    return None
+
+
+# -- response_format ---------------------------------------------------------------------------
+
+
+def _response_format(body: dict[str, Any], req: ChatRequest) -> None:
+    fmt = body.get("response_format")
+    if fmt is None:
+        return
+    if not isinstance(fmt, dict):
+        raise _type_error("response_format", fmt)
+    kind = fmt.get("type")
+    if kind not in ("text", "json_object", "json_schema"):
+        raise errors.invalid_value("response_format.type", kind, ["text", "json_object", "json_schema"])
+    if kind == "json_object" and not _mentions_json(req.messages):
+        raise errors.APIError(
+            400, "'messages' must contain the word 'json' in some form, to use 'response_format' of type "
+            "'json_object'.", param="messages",
+        )
+    if kind == "json_schema":
+        spec = fmt.get("json_schema")
+        if not isinstance(spec, dict):
+            raise errors.missing_parameter("response_format.json_schema")
+        _check_name(spec.get("name"), "response_format.json_schema.name")
+        schema = spec.get("schema")
+        if schema is not None and not isinstance(schema, dict):
+            raise _type_error("response_format.json_schema.schema", schema)
+        if spec.get("strict") and schema is not None:
+            problem = strict_schema_problem(schema)
+            if problem:
+                raise errors.APIError(
+                    400, f"Invalid schema for response_format '{spec['name']}': {problem}",
+                    param="response_format", code="invalid_json_schema",
+                )
+    req.response_format = fmt
+
+
+def _mentions_json(messages: list[dict[str, Any]]) -> bool:
+    return any("json" in tokens.message_text(m.get("content")).lower() for m in messages)
+
+
+def strict_schema_problem(schema: dict[str, Any]) -> str | None:
+    """The first rule of Structured Outputs' strict mode that ``schema`` breaks, in the real API's words."""
+    return _strict_node(schema, schema, ())
+
+
+def _strict_node(node: Any, root: dict[str, Any], context: tuple[str, ...]) -> str | None:
+    if not isinstance(node, dict):
+        return None
+    where = "In context=" + (repr(context) if len(context) != 1 else f"('{context[0]}',)") + ", "
+    kind = node.get("type")
+    is_object = kind == "object" or (isinstance(kind, list) and "object" in kind) or "properties" in node
+    if is_object:
+        if node.get("additionalProperties") is not False:
+            return where + "'additionalProperties' is required to be supplied and to be false."
+        properties = node.get("properties") or {}
+        required = node.get("required") or []
+        missing = [key for key in properties if key not in required]
+        if missing:
+            return (
+                where + "'required' is required to be supplied and to be an array including every key in "
+                f"properties. Missing '{missing[0]}'."
+            )
+        for key, sub in properties.items():
+            found = _strict_node(sub, root, (*context, "properties", key))
+            if found:
+                return found
+    children: list[tuple[tuple[str, ...], Any]] = []
+    if isinstance(node.get("items"), dict):
+        children.append(((*context, "items"), node["items"]))
+    for key in ("anyOf", "oneOf", "allOf"):
+        for i, sub in enumerate(node.get(key) or []):
+            children.append(((*context, key, str(i)), sub))
+    for key in ("$defs", "definitions"):
+        for name, sub in (node.get(key) or {}).items():
+            children.append(((*context, key, name), sub))
+    for sub_context, sub in children:
+        found = _strict_node(sub, root, sub_context)
+        if found:
+            return found
+    return None
+
+
+# -- sampling, tokens, streaming -----------------------------------------------------------------
+
+
+def _sampling(body: dict[str, Any], req: ChatRequest) -> None:
+    req.n = int(_get(body, "n", int, 1))
+    if req.n < 1 or req.n > 128:
+        raise errors.APIError(
+            400, f"Invalid 'n': integer {'below minimum' if req.n < 1 else 'above maximum'} value. Expected a "
+            f"value {'>= 1' if req.n < 1 else '<= 128'}, but got {req.n} instead.", param="n",
+            code="integer_below_min_value" if req.n < 1 else "integer_above_max_value",
+        )
+    stop = body.get("stop")
+    if isinstance(stop, str):
+        req.stop = [stop]
+    elif isinstance(stop, list):
+        if len(stop) > 4:
+            raise errors.APIError(
+                400, f"Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array "
+                f"with length {len(stop)} instead.", param="stop", code="array_above_max_length",
+            )
+        req.stop = [s for s in stop if isinstance(s, str)]
+    seed = _get(body, "seed", int, None)
+    req.seed = int(seed) if seed is not None else None
+    req.logprobs = bool(_get(body, "logprobs", bool, False))
+    top = _get(body, "top_logprobs", int, None)
+    if top is not None and not req.logprobs:
+        raise errors.APIError(
+            400, "Invalid value for 'top_logprobs': 'top_logprobs' is only allowed when 'logprobs' is true.",
+            param="top_logprobs",
+        )
+    req.top_logprobs = int(top or 0)
+    if req.info.kind == "reasoning":
+        _reasoning_limits(body)
+
+
+def _reasoning_limits(body: dict[str, Any]) -> None:
+    for name in ("temperature", "top_p"):
+        value = body.get(name)
+        if value is not None and value != 1:
+            raise errors.APIError(
+                400, f"Unsupported value: '{name}' does not support {value} with this model. Only the default (1) "
+                "value is supported.", param=name, code="unsupported_value",
+            )
+    for name in ("logprobs", "top_logprobs"):
+        if body.get(name):
+            raise errors.APIError(
+                400, f"Unsupported parameter: '{name}' is not supported with this model.", param=name,
+                code="unsupported_parameter",
+            )
+
+
+def _max_tokens(body: dict[str, Any], req: ChatRequest) -> None:
+    legacy = _get(body, "max_tokens", int, None)
+    modern = _get(body, "max_completion_tokens", int, None)
+    if legacy is not None and req.info.kind == "reasoning":
+        raise errors.APIError(
+            400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use "
+            "'max_completion_tokens' instead.", param="max_tokens", code="unsupported_parameter",
+        )
+    name, value = ("max_completion_tokens", modern) if modern is not None else ("max_tokens", legacy)
+    if value is None:
+        return
+    if value < 1:
+        raise errors.APIError(
+            400, f"Invalid '{name}': integer below minimum value. Expected a value >= 1, but got {value} instead.",
+            param=name, code="integer_below_min_value",
+        )
+    if value > req.info.max_output:
+        raise errors.APIError(
+            400, f"{name} is too large: {value}. This model supports at most {req.info.max_output} completion "
+            f"tokens, whereas you provided {value}.", param=name, code="invalid_value",
+        )
+    req.max_tokens = int(value)
+
+
+def _streaming(body: dict[str, Any], req: ChatRequest) -> None:
+    req.stream = bool(_get(body, "stream", bool, False))
+    options = body.get("stream_options")
+    if options is None:
+        return
+    if not req.stream:
+        raise errors.APIError(
+            400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.", param="stream_options"
+        )
+    if not isinstance(options, dict):
+        raise _type_error("stream_options", options)
+    req.include_usage = bool(options.get("include_usage"))
+    req.include_obfuscation = options.get("include_obfuscation") is not False
+
+
+def _context_length(req: ChatRequest) -> None:
+    prompt = req.prompt_tokens()
+    limit = req.info.context
+    if req.max_tokens is not None and prompt + req.max_tokens > limit:
+        raise errors.APIError(
+            400, f"This model's maximum context length is {limit} tokens. However, you requested "
+            f"{prompt + req.max_tokens} tokens ({prompt} in the messages, {req.max_tokens} in the completion). "
+            "Please reduce the length of the messages or completion.", param="messages",
+            code="context_length_exceeded",
+        )
+    if prompt > limit:
+        raise errors.APIError(
+            400, f"This model's maximum context length is {limit} tokens. However, your messages resulted in "
+            f"{prompt} tokens. Please reduce the length of the messages.", param="messages",
+            code="context_length_exceeded",
+        )
+
+
+# -- what the model sees -------------------------------------------------------------------------
+
+
+def turn_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Messages in the responder's terms; legacy function calls become tool calls."""
+    out = []
+    for message in messages:
+        role = message.get("role")
+        item: dict[str, Any] = {"role": role, "content": message.get("content")}
+        if role == "function":
+            item = {"role": "tool", "content": message.get("content"), "tool_call_id": message.get("name")}
+        elif role == "tool":
+            item["tool_call_id"] = message.get("tool_call_id")
+        elif role == "assistant":
+            calls = message.get("tool_calls") or []
+            if message.get("function_call"):
+                call = message["function_call"]
+                calls = [{"id": call.get("name"), "type": "function", "function": call}]
+            if calls:
+                item["tool_calls"] = calls
+        if message.get("name"):
+            item["name"] = message["name"]
+        out.append(item)
+    return out
