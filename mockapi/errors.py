@@ -156,4 +156,6 @@ def _show(value: Any) -> str:
 def _enumerate(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
+    if len(items) == 2:
+        return f"{items[0]} and {items[1]}"
     return ", ".join(items[:-1]) + ", and " + items[-1]
