@@ -31,6 +31,7 @@ def serve_command(args: argparse.Namespace) -> int:
 
     from mockapi.config import Config
     from mockapi.fake import Fake
+    from mockapi.server import tune_gc
 
     overrides = {"host": args.host, "port": args.port}
     config = Config.from_file(args.config, **overrides) if args.config else Config()
@@ -45,6 +46,7 @@ def serve_command(args: argparse.Namespace) -> int:
     if args.no_control_plane:
         config.control_plane = False
     fake = Fake(config)
+    tune_gc()
     # uvicorn handles SIGINT/SIGTERM for a graceful shutdown, then re-raises the signal to the
     # previous handler; a no-op there makes Ctrl-C / SIGTERM end with "stopped" and exit code 0.
     for sig in (signal.SIGINT, signal.SIGTERM):

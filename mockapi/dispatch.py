@@ -1,7 +1,7 @@
 """The request pipeline shared by every OpenAI endpoint.
 
-route -> authenticate -> interceptors (faults, rate limits) -> read body ->
-validate against the contract -> handler under the state lock -> response
+route -> authenticate -> read body -> validate against the contract ->
+interceptors (faults, rate limits) -> handler under the state lock -> response
 (JSON, raw bytes or SSE) with the real API's headers -> journal.
 
 Every failure becomes the real error envelope; an unexpected exception becomes
@@ -81,15 +81,17 @@ class Dispatcher:
                 headers=headers, api_key=key, owner=owner, request_id=rid,
             )
             ctx.response_headers.update(key_headers)
+            if route.beta:
+                _check_beta(ctx)
+            await self._read_input(request, ctx, route)
+            # Interceptors (faults, rate limits) run on the parsed body: they match on its model and
+            # ids and estimate its tokens.
             response = None
             for intercept in self.interceptors:
                 response = intercept(ctx, route)
                 if response is not None:
                     break
             if response is None:
-                if route.beta:
-                    _check_beta(ctx)
-                await self._read_input(request, ctx, route)
                 response = self._call(ctx, route)
         except errors.APIError as exc:
             response = self._error(exc, route)
@@ -117,6 +119,7 @@ class Dispatcher:
                 fake=self.fake, method=method, path=path, params=params, query={}, body=body,
                 headers={}, api_key=api_key, owner=owner, request_id=rid,
             )
+            ctx.internal = True  # type: ignore[attr-defined]  # no connection: faults and rate limits adapt
             for intercept in self.interceptors:
                 response = intercept(ctx, route)
                 if response is not None:
@@ -173,7 +176,7 @@ class Dispatcher:
         else:
             ctx.query = {k: v[0] if len(v) == 1 else v for k, v in raw_query.items()}
         if route.body == "json":
-            ctx.body = await _read_json(request)
+            ctx.body = await _read_json(request, ctx.headers)
             if not isinstance(ctx.body, dict):
                 raise errors.APIError(
                     400, "Invalid type for request body: expected an object, but got "
@@ -183,7 +186,7 @@ class Dispatcher:
             if validate:
                 op.validate_body(ctx.body)
         elif route.body == "multipart":
-            fields = await _read_multipart(request, self.fake.config.max_file_bytes)
+            fields = await _read_multipart(request, ctx.headers, self.fake.config.max_file_bytes)
             ctx.body = op.coerce_form(fields) if op is not None else _flatten(fields)
             if validate:
                 op.validate_body(_as_json(ctx.body), "multipart/form-data")
@@ -252,7 +255,8 @@ class Dispatcher:
             owner=ctx.owner if ctx is not None else None,
             request_id=rid,
             operation=route.name if route is not None else None,
-            fault=ctx.response_headers.get("x-mockapi-fault") if ctx is not None else None,
+            # Set by the fault engine / rate limiter: the id of the rule that fired.
+            fault=ctx.__dict__.get("fault") if ctx is not None else None,
         )
 
 
@@ -276,11 +280,11 @@ def _check_beta(ctx: RequestContext) -> None:
     )
 
 
-async def _read_json(request: Request) -> Any:
+async def _read_json(request: Request, headers: dict[str, str]) -> Any:
     raw = await request.body()
     if not raw.strip():
         return {}
-    ctype = request.headers.get("content-type", "")
+    ctype = headers.get("content-type", "")
     if ctype.startswith("multipart/form-data"):
         raise errors.invalid_request(
             f"Invalid Content-Type header ({ctype.split(';')[0]}), expected application/json."
@@ -291,15 +295,17 @@ async def _read_json(request: Request) -> Any:
         raise errors.invalid_json() from None
 
 
-async def _read_multipart(request: Request, max_bytes: int) -> dict[str, list[str | UploadedFile]]:
-    ctype = request.headers.get("content-type", "")
+async def _read_multipart(
+    request: Request, headers: dict[str, str], max_bytes: int
+) -> dict[str, list[str | UploadedFile]]:
+    ctype = headers.get("content-type", "")
     if not ctype.startswith("multipart/form-data"):
         shown = ctype.split(";")[0] or "none"
         raise errors.invalid_request(
             f"Invalid Content-Type header ({shown}), expected multipart/form-data. "
             "(HINT: If you're using curl, you can pass in multipart form data with the -F flag.)"
         )
-    length = request.headers.get("content-length")
+    length = headers.get("content-length")
     if length and length.isdigit() and int(length) > max_bytes + 65536:
         raise _too_large(max_bytes)
     boundary = multipart.boundary_of(ctype)

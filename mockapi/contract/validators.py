@@ -12,6 +12,7 @@ unknown keys rejected); responses and stream events are checked against the docu
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -448,6 +449,9 @@ class _Coercer:
 
     def __init__(self, contract: Contract) -> None:
         self.contract = contract
+        # Schemas are immutable parts of the loaded document: memoize by identity (hot on every form).
+        self._kinds: dict[int, set[str]] = {}
+        self._props: dict[tuple[int, str], Any] = {}
 
     def coerce_fields(self, fields: Mapping[str, Sequence[str | bytes]], schema: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -492,8 +496,14 @@ class _Coercer:
                 return value
         return value
 
-    def kinds(self, schema: Any, depth: int = 0) -> set[str]:
+    def kinds(self, schema: Any) -> set[str]:
         """Every JSON type ``schema`` may accept, through $ref and anyOf/oneOf/allOf."""
+        found = self._kinds.get(id(schema))
+        if found is None:
+            found = self._kinds[id(schema)] = self._compute_kinds(schema)
+        return found
+
+    def _compute_kinds(self, schema: Any, depth: int = 0) -> set[str]:
         node = self.contract.resolve(schema)
         if not isinstance(node, dict) or depth > 16:
             return set()
@@ -501,7 +511,7 @@ class _Coercer:
         found = {kind} if isinstance(kind, str) else set(kind) if isinstance(kind, list) else set()
         for key in ("anyOf", "oneOf", "allOf"):
             for sub in node.get(key, []):
-                found |= self.kinds(sub, depth + 1)
+                found |= self._compute_kinds(sub, depth + 1)
         if not found and "enum" in node:
             found = {_json_kind(v) for v in node["enum"]}
         if not found and "properties" in node:
@@ -512,6 +522,12 @@ class _Coercer:
         return self._find(schema, lambda node: node.get("items") if "items" in node else None)
 
     def property_schema(self, schema: Any, name: str) -> Any:
+        key = (id(schema), name)
+        if key not in self._props:
+            self._props[key] = self._property_schema(schema, name)
+        return self._props[key]
+
+    def _property_schema(self, schema: Any, name: str) -> Any:
         def pick(node: dict[str, Any]) -> Any:
             if name in node.get("properties", {}):
                 return node["properties"][name]
@@ -569,6 +585,7 @@ def _refs_in(node: Any) -> Iterator[str]:
             yield from _refs_in(value)
 
 
+@functools.lru_cache(maxsize=1024)
 def _split_key(raw: str) -> tuple[str, list[str], bool]:
     """``a[b][]`` -> ("a", ["b"], True); keys that are not bracket forms come back whole."""
     match = _FORM_KEY.match(raw)
