@@ -123,7 +123,7 @@ def alternatives(
 def _logprob(salt: str, position: int, token: int) -> float:
     # Mostly confident tokens with an occasional less likely one, like a real model.
     unit = _unit(salt, position, token)
-    return round(-(unit**4) * 4.0, 6)
+    return round(-(unit**4) * 4.0, 6) or 0.0  # never -0.0
 
 
 def _unit(salt: str, position: int, token: int) -> float:
