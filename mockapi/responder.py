@@ -177,6 +177,16 @@ class Responder:
         scripted = self._take(turn)
         return scripted if scripted is not None else default_reply(turn)
 
+    def peek(self, turn: Turn) -> Reply | None:
+        """The scripted reply ``respond`` would give now, without consuming it (None: the default)."""
+        with self._lock:
+            for script in self._scripts:
+                if script.used >= len(script.replies) and not script.repeat:
+                    continue
+                if script.match.fits(turn):
+                    return script.replies[min(script.used, len(script.replies) - 1)]
+        return None
+
     def _take(self, turn: Turn) -> Reply | None:
         with self._lock:
             for script in self._scripts:
@@ -222,6 +232,9 @@ def default_reply(turn: Turn) -> Reply:
     forced = None if after_tools else _forced_function(turn)
     if forced is not None:
         return Reply(tool_calls=[_call_for(forced, turn)])
+    builtin = None if after_tools else _forced_builtin(turn)
+    if builtin is not None:
+        return Reply(tool_calls=[builtin])
     if after_tools:
         text = _tool_summary(turn)
     else:
@@ -271,6 +284,24 @@ def _forced_function(turn: Turn) -> dict[str, Any] | None:
     if choice == "required" and functions:
         return functions[0]
     return None
+
+
+def _forced_builtin(turn: Turn) -> ToolCall | None:
+    """Assistants only: ``tool_choice`` naming code_interpreter / file_search (or "required" without functions)."""
+    choice = turn.tool_choice
+    kinds = [t.get("type") for t in turn.tools if t.get("type") in ("code_interpreter", "file_search")]
+    if isinstance(choice, dict) and choice.get("type") in ("code_interpreter", "file_search"):
+        kind = choice["type"]
+    elif choice == "required" and kinds and not _functions(turn):
+        kind = kinds[0]
+    else:
+        return None
+    said = " ".join(turn.last_user_text.split())[:80]
+    if kind == "file_search":
+        return ToolCall(name="file_search", type="file_search", query=said)
+    code = f"# mockapi: deterministic code for the last user message\nprint({said!r})"
+    return ToolCall(name="code_interpreter", type="code_interpreter", input=code,
+                    outputs=[{"type": "logs", "logs": said + "\n"}])
 
 
 def _call_for(function: dict[str, Any], turn: Turn) -> ToolCall:

@@ -1,0 +1,252 @@
+"""Request checks the Assistants family shares, with the real API's wording.
+
+The contract layer validates bodies against the official schema first (types,
+enums, lengths, unknown keys); these checks cover what the schema cannot say
+(existence, prefixes, model usability) and keep handlers safe when request
+validation is off.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockapi import catalog, errors
+from mockapi.common import validate_metadata
+from mockapi.state import Namespace
+from mockapi.vectors.service import HELPER_EXPIRY
+
+USABLE_KINDS = ("chat", "reasoning")
+TOOL_TYPES = ("code_interpreter", "file_search", "function")
+
+
+def only(body: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    for key in body:
+        if key not in allowed:
+            raise errors.unknown_parameter(key)
+
+
+def require(body: dict[str, Any], name: str) -> Any:
+    if body.get(name) is None:
+        raise errors.missing_parameter(name)
+    return body[name]
+
+
+def string(body: dict[str, Any], name: str, max_length: int | None = None) -> str | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise invalid_type(name, "a string", value)
+    if max_length is not None and len(value) > max_length:
+        raise errors.APIError(
+            400,
+            f"Invalid '{name}': string too long. Expected a string with maximum length {max_length}, "
+            f"but got a string with length {len(value)} instead.",
+            param=name, code="string_above_max_length",
+        )
+    return value
+
+
+def number(body: dict[str, Any], name: str, low: float, high: float) -> float | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise invalid_type(name, "a number", value)
+    if value < low:
+        raise errors.APIError(
+            400, f"Invalid '{name}': decimal below minimum value. Expected a value >= {low}, but got {value} instead.",
+            param=name, code="decimal_below_min_value",
+        )
+    if value > high:
+        raise errors.APIError(
+            400, f"Invalid '{name}': decimal above maximum value. Expected a value <= {high}, but got {value} instead.",
+            param=name, code="decimal_above_max_value",
+        )
+    return float(value)
+
+
+def integer(body: dict[str, Any], name: str, low: int) -> int | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise invalid_type(name, "an integer", value)
+    if value < low:
+        raise errors.APIError(
+            400, f"Invalid '{name}': integer below minimum value. Expected a value >= {low}, but got {value} instead.",
+            param=name, code="integer_below_min_value",
+        )
+    return value
+
+
+def array(body: dict[str, Any], name: str, max_items: int | None = None) -> list[Any] | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise invalid_type(name, "an array", value)
+    if max_items is not None and len(value) > max_items:
+        raise errors.APIError(
+            400,
+            f"Invalid '{name}': array too long. Expected an array with maximum length {max_items}, "
+            f"but got an array with length {len(value)} instead.",
+            param=name, code="array_above_max_length",
+        )
+    return value
+
+
+def invalid_type(name: str, expected: str, value: Any) -> errors.APIError:
+    return errors.APIError(
+        400, f"Invalid type for '{name}': expected {expected}, but got {_kind(value)} instead.",
+        param=name, code="invalid_type",
+    )
+
+
+def prefixed_id(value: Any, name: str, prefix: str) -> str:
+    """Ids in bodies must carry their kind's prefix (``Expected an ID that begins with 'asst'.``)."""
+    if not isinstance(value, str):
+        raise invalid_type(name, "a string", value)
+    if not value.startswith(prefix + "_"):
+        raise errors.APIError(
+            400, f"Invalid '{name}': '{value}'. Expected an ID that begins with '{prefix}'.",
+            param=name, code="invalid_value",
+        )
+    return value
+
+
+def model(ns: Namespace, value: Any, name: str = "model") -> str:
+    if not isinstance(value, str):
+        raise invalid_type(name, "a string", value)
+    info = catalog.lookup(ns, value) or catalog.family_of(value)
+    if info is None:
+        raise errors.APIError(400, f"The requested model '{value}' does not exist.", param=name,
+                              code="model_not_found")
+    if info.kind not in USABLE_KINDS:
+        raise errors.APIError(400, f"The requested model '{value}' cannot be used with the Assistants API.",
+                              param=name, code="unsupported_model")
+    return value
+
+
+def tools(value: Any, name: str = "tools", max_items: int = 128) -> list[dict[str, Any]]:
+    items = array({name: value}, name, max_items) or []
+    result = []
+    for i, tool in enumerate(items):
+        where = f"{name}[{i}]"
+        if not isinstance(tool, dict):
+            raise invalid_type(where, "an object", tool)
+        kind = tool.get("type")
+        if kind not in TOOL_TYPES:
+            raise errors.invalid_value(f"{where}.type", kind, list(TOOL_TYPES))
+        if kind == "function":
+            function = tool.get("function")
+            if not isinstance(function, dict):
+                raise errors.missing_parameter(f"{where}.function")
+            if not isinstance(function.get("name"), str):
+                raise errors.missing_parameter(f"{where}.function.name")
+        result.append(dict(tool))
+    return result
+
+
+def tool_choice(value: Any) -> Any:
+    if value is None:
+        return "auto"
+    if value in ("none", "auto", "required"):
+        return value
+    if isinstance(value, dict) and value.get("type") in TOOL_TYPES:
+        if value["type"] == "function" and not isinstance((value.get("function") or {}).get("name"), str):
+            raise errors.missing_parameter("tool_choice.function.name")
+        return dict(value)
+    raise errors.invalid_value("tool_choice", value if isinstance(value, str) else str(value),
+                               ["none", "auto", "required"])
+
+
+def response_format(value: Any) -> Any:
+    if value is None or value == "auto":
+        return "auto"
+    if isinstance(value, dict) and value.get("type") in ("text", "json_object", "json_schema"):
+        return dict(value)
+    raise errors.invalid_value("response_format", value if isinstance(value, str) else str(value),
+                               ["auto", "text", "json_object", "json_schema"])
+
+
+def truncation_strategy(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {"type": "auto", "last_messages": None}
+    if not isinstance(value, dict):
+        raise invalid_type("truncation_strategy", "an object", value)
+    kind = value.get("type")
+    if kind not in ("auto", "last_messages"):
+        raise errors.invalid_value("truncation_strategy.type", kind, ["auto", "last_messages"])
+    last = integer({"truncation_strategy.last_messages": value.get("last_messages")},
+                   "truncation_strategy.last_messages", 1)
+    return {"type": kind, "last_messages": last}
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a decimal"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def tool_resources(
+    fake: Any, ns: Namespace, now: float, value: Any, *, name: str = "tool_resources", helper: bool = True,
+) -> dict[str, Any]:
+    """``{code_interpreter: {file_ids}, file_search: {vector_store_ids}}``; the ``vector_stores`` helper
+    (threads and assistants create) makes the store here. Unknown vector stores are a 404."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise invalid_type(name, "an object", value)
+    result: dict[str, Any] = {}
+    code = value.get("code_interpreter")
+    if code is not None:
+        if not isinstance(code, dict):
+            raise invalid_type(f"{name}.code_interpreter", "an object", code)
+        file_ids = array(code, "file_ids", 20) or []
+        result["code_interpreter"] = {"file_ids": [str(f) for f in file_ids]}
+    search = value.get("file_search")
+    if search is not None:
+        if not isinstance(search, dict):
+            raise invalid_type(f"{name}.file_search", "an object", search)
+        result["file_search"] = {"vector_store_ids": _store_ids(fake, ns, now, search, f"{name}.file_search", helper)}
+    return result
+
+
+def _store_ids(fake: Any, ns: Namespace, now: float, search: dict[str, Any], name: str, helper: bool) -> list[str]:
+    vectors = fake.services["vector_stores"]
+    ids = search.get("vector_store_ids")
+    stores = search.get("vector_stores") if helper else None
+    if ids is not None and stores is not None:
+        raise errors.APIError(
+            400, f"Invalid '{name}': only one of 'vector_store_ids' or 'vector_stores' may be provided.",
+            param=name, code="invalid_value",
+        )
+    if stores is not None:
+        stores = array({f"{name}.vector_stores": stores}, f"{name}.vector_stores", 1) or []
+        made = []
+        for i, spec in enumerate(stores):
+            if not isinstance(spec, dict):
+                raise invalid_type(f"{name}.vector_stores[{i}]", "an object", spec)
+            store = vectors.create(
+                ns, now, file_ids=[str(f) for f in spec.get("file_ids") or []],
+                chunking_strategy=spec.get("chunking_strategy"),
+                metadata=validate_metadata(spec.get("metadata"), f"{name}.vector_stores[{i}].metadata"),
+                expires_after=dict(HELPER_EXPIRY), param=f"{name}.vector_stores[{i}].file_ids",
+            )
+            made.append(store.id)
+        return made
+    ids = array({f"{name}.vector_store_ids": ids}, f"{name}.vector_store_ids", 1) or []
+    for store_id in ids:
+        vectors.get(ns, str(store_id), now)
+    return [str(s) for s in ids]
