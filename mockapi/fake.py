@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.types import Receive, Scope, Send
 
-from mockapi import resources, responder
+from mockapi import faults, ratelimit, resources, responder
 from mockapi.clock import Clock
 from mockapi.config import Config
 from mockapi.control import PREFIX, ControlPlane
@@ -65,6 +65,8 @@ class Fake:
         self.services: dict[str, Any] = {}
         responder.install(self)
         resources.install_all(self)
+        faults.install(self)
+        ratelimit.install(self)
         self._bind_contract()
         routes = [Mount(PREFIX, app=self.control.router), Mount("/", app=self.dispatcher)]
         self.app = App(self.dispatcher, routes=routes)

@@ -91,6 +91,11 @@ class _Exchange:
         if self.task is not None and not self.task.done():
             self.task.cancel()
 
+    def drop(self) -> None:
+        """Fault injection (``faults.drop_connection``): the client sees a reset, before or mid-response."""
+        self.chunks.put_nowait(ConnectionDropped())
+        self.started.set()
+
 
 def _scope(request: Any) -> dict[str, Any]:
     url = request.url
