@@ -271,3 +271,16 @@ def test_controls_fail_hold_release_complete(mockapi, openai_client, http) -> No
     done = http.post(f"/__mockapi__/batches/{slow.id}/complete").json()
     assert done["status"] == "completed" and done["request_counts"] == {"total": 1, "completed": 1, "failed": 0}
     assert http.post("/__mockapi__/batches/rules", json={"hold": "nowhere"}).status_code == 400
+
+
+@manual
+@pytest.mark.anyio
+async def test_async_client_runs_a_batch(mockapi, async_openai_client) -> None:
+    text = "\n".join(json.dumps(chat_line(i)) for i in range(3)).encode()
+    uploaded = await async_openai_client.files.create(file=("in.jsonl", text), purpose="batch")
+    batch = await async_openai_client.batches.create(
+        input_file_id=uploaded.id, endpoint=CHAT_URL, completion_window="24h"
+    )
+    mockapi.advance(10)
+    done = await async_openai_client.batches.retrieve(batch.id)
+    assert done.status == "completed" and done.request_counts.completed == 3

@@ -482,3 +482,32 @@ def test_pause_and_resume(mockapi, http) -> None:
     assert http.get(url).json()["status"] == "succeeded"
     messages = [e["message"] for e in http.get(url + "/events", params={"limit": 100}).json()["data"]]
     assert "Fine-tuning job paused" in messages and "Fine-tuning job resumed" in messages
+
+
+@manual
+def test_any_request_catches_up_and_reset_forgets(mockapi, openai_client) -> None:
+    """/models and /files see a finished job without anyone polling it; reset drops jobs and rules."""
+    service = mockapi.services["fine_tuning"]
+    job = openai_client.fine_tuning.jobs.create(
+        model="gpt-4o-mini", training_file=upload(openai_client, "chat_good.jsonl")
+    )
+    mockapi.advance(60)
+    assert [m.id for m in openai_client.models.list().data if m.id.startswith("ft:") and "ckpt" not in m.id]
+    results = openai_client.files.list(purpose="fine-tune-results").data
+    assert [f.filename for f in results] == ["step_metrics.csv"]
+    service.fail_next()
+    mockapi.reset()
+    assert service.rules == []
+    with pytest.raises(openai.NotFoundError):
+        openai_client.fine_tuning.jobs.retrieve(job.id)
+
+
+@pytest.mark.mockapi(manual_clock=True, extra={"fine_tuning": {"durations": {"running": 500}}})
+def test_phase_times_from_the_config_file(mockapi, openai_client) -> None:
+    job = openai_client.fine_tuning.jobs.create(
+        model="gpt-4o-mini", training_file=upload(openai_client, "chat_good.jsonl")
+    )
+    mockapi.advance(400)
+    assert openai_client.fine_tuning.jobs.retrieve(job.id).status == "running"
+    mockapi.advance(101)
+    assert openai_client.fine_tuning.jobs.retrieve(job.id).status == "succeeded"
