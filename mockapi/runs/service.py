@@ -201,11 +201,16 @@ class RunService:
             }
 
     def step(self, run_id: str, steps: int = 1) -> dict[str, Any]:
-        """Apply the run's next automatic event(s) now, ignoring the clock and holds."""
+        """Apply the run's next automatic event(s) now, ignoring the clock and holds.
+
+        Stops early when the run ends or waits for the client; 400 if not even one step was possible.
+        """
         with self.fake.state.lock:
             run = self.find(run_id)
-            for _ in range(steps):
+            for done in range(steps):
                 if not self.machine.force(run, self.fake.clock.now()):
+                    if done:
+                        break
                     if run.status in TERMINAL:
                         raise errors.invalid_request(f"Run {run_id} is {run.status}: it has no next step.")
                     raise errors.invalid_request(
