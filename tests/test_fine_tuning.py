@@ -384,8 +384,7 @@ def test_fine_tune_a_fine_tuned_model(mockapi, openai_client) -> None:
     assert second.fine_tuned_model.startswith("ft:gpt-4o-mini-2024-07-18:user-mockapi:v2:")
 
 
-@manual
-@pytest.mark.mockapi(api_keys={"sk-acme": {"organization": "Acme Corp"}})
+@pytest.mark.mockapi(manual_clock=True, api_keys={"sk-acme": {"organization": "Acme Corp"}})
 def test_model_name_uses_the_keys_organization(mockapi) -> None:
     client = mockapi.openai_client(api_key="sk-acme", _strict_response_validation=True)
     job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=upload(client, "chat_good.jsonl"))
@@ -459,8 +458,8 @@ def test_hold_an_existing_job_then_complete_it(mockapi, openai_client, http) -> 
     assert done["status"] == "succeeded" and done["fine_tuned_model"].startswith("ft:")
 
 
-@manual
-@pytest.mark.mockapi(validate_responses=False)  # "paused" is in the spec's pause example, not in its status enum
+# "paused" is in the spec's pause example, not in its status enum: no response contract check here.
+@pytest.mark.mockapi(manual_clock=True, validate_responses=False)
 def test_pause_and_resume(mockapi, http) -> None:
     mockapi.services["fine_tuning"].set_timing(SLOW)
     training = http.post("/v1/files", files={"file": ("t.jsonl", (FIXTURES / "chat_good.jsonl").read_bytes())},
