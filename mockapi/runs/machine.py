@@ -18,6 +18,7 @@ in the real order (assistants.md §6.3).
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -200,7 +201,7 @@ class Machine:
             self._finish_message(run, stage, now)
             self._complete_step(run, step, stage, now)
         elif stage.kind == "tools":
-            step["step_details"]["tool_calls"] = [_executed_call(c) for c in stage.calls]
+            step["step_details"]["tool_calls"] = [copy.deepcopy(_executed_call(c)) for c in stage.calls]
             for index, call in enumerate(stage.calls):
                 for delta in _executed_deltas(index, call, run.include_content):
                     run.emit("thread.run.step.delta", _step_delta(step["id"], delta))
@@ -426,8 +427,7 @@ def _executed_call(call: Any) -> dict[str, Any]:
 
 def _executed_deltas(index: int, call: Any, include_content: bool) -> list[dict[str, Any]]:
     if call.type == "file_search":
-        full = _executed_call(call)
-        details = {"tool_calls": [full]}
+        details = {"tool_calls": [copy.deepcopy(_executed_call(call))]}
         if not include_content:
             objects.strip_result_content(details)
         return [{"index": index, **details["tool_calls"][0]}]
