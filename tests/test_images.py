@@ -46,6 +46,9 @@ def test_url_downloads_from_the_fake_and_expires_after_an_hour(openai_client, mo
         mockapi.advance(3601)
         assert web.get(item.url).status_code == 403
         assert web.get(item.url.replace("img-", "img-x")).status_code == 404
+        fresh = openai_client.images.generate(prompt="a lighthouse").data[0].url
+        mockapi.reset()
+        assert web.get(fresh).status_code == 404  # reset forgets stored images
 
 
 def test_url_over_a_real_socket(mockapi_server) -> None:

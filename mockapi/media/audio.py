@@ -136,6 +136,8 @@ def _probe_av(data: bytes) -> float | None:
         with av.open(io.BytesIO(data)) as container:
             if not container.streams.audio:
                 return None
+            if container.duration:  # the container states it (mp4, m4a, webm): no need to decode it all
+                return container.duration / av.time_base
             samples, rate = 0, 0
             for frame in container.decode(audio=0):
                 samples += frame.samples

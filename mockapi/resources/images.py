@@ -359,7 +359,9 @@ def _public_base(ctx: RequestContext) -> str:
     configured = ctx.fake.config.extra.get("public_base_url")
     if configured:
         return str(configured).rstrip("/")
-    host = ctx.header("x-forwarded-host") or ctx.header("host") or "localhost"
+    config = ctx.fake.config
+    # Requests run inside the fake (batch lines) have no Host header: use the address `mockapi serve` listens on.
+    host = ctx.header("x-forwarded-host") or ctx.header("host") or f"{config.host}:{config.port}"
     scheme = ctx.header("x-forwarded-proto") or "http"
     return f"{scheme}://{host}"
 
