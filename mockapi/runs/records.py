@@ -8,13 +8,13 @@ O(limit) whatever the thread's size; each run owns its steps.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from mockapi.collection import Collection
 from mockapi.responder import Reply, ToolCall
+from mockapi.runs.objects import render
 
 THREADS = "threads"  # ns collection: ThreadRecord
 RUNS = "runs"  # ns collection: every RunRecord of the owner, for lookups by run id alone
@@ -119,7 +119,7 @@ class RunRecord:
     def emit(self, name: str, data: Callable[[], Any]) -> None:
         """Record an event for a listening stream; the data is snapshotted now."""
         if self.events is not None:
-            self.events.append((name, copy.deepcopy(data())))
+            self.events.append((name, render(data())))
 
     def take_events(self) -> list[tuple[str, Any]]:
         if not self.events:

@@ -9,7 +9,6 @@ every file in progress until the test advances it.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +16,7 @@ from mockapi import errors
 from mockapi.collection import Collection
 from mockapi.ids import new_id
 from mockapi.resources.files import StoredFile, get_file
+from mockapi.runs.objects import render
 from mockapi.state import Namespace
 from mockapi.vectors import chunking, search
 from mockapi.vectors.chunking import Chunk
@@ -108,7 +108,7 @@ class VectorStoreService:
 
     def render(self, store: Store) -> dict[str, Any]:
         """The store as returned: ``expires_after`` appears only when set (it is not nullable in the spec)."""
-        obj = copy.deepcopy(store.obj)
+        obj = render(store.obj)
         if obj["expires_after"] is None:
             del obj["expires_after"]
         return obj
