@@ -53,6 +53,7 @@ class ChatRequest:
     metadata: dict[str, str] = field(default_factory=dict)
     service_tier: str = "default"
     body: dict[str, Any] = field(default_factory=dict)
+    _prompt_tokens: int | None = None
 
     @property
     def echo_model(self) -> str:
@@ -65,7 +66,9 @@ class ChatRequest:
         )
 
     def prompt_tokens(self) -> int:
-        return tokens.chat_prompt_tokens(self.messages, self.model, self.tools or None)
+        if self._prompt_tokens is None:  # counted once: validation and usage both need it
+            self._prompt_tokens = tokens.chat_prompt_tokens(self.messages, self.model, self.tools or None)
+        return self._prompt_tokens
 
 
 def parse(ctx: RequestContext) -> ChatRequest:
