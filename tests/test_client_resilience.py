@@ -224,8 +224,10 @@ def test_limiter_spaces_requests_evenly_and_allows_a_burst():
     clock = Clock()
     even = RateLimiter(requests_per_minute=60, clock=clock)
     assert [even.reserve() for _ in range(3)] == [0, 1, 2]
-    bursty = RateLimiter(requests_per_minute=60, burst=2, clock=clock)
-    assert [bursty.reserve() for _ in range(5)] == [0, 0, 0, 1, 2]
+    bursty = RateLimiter(requests_per_minute=60, burst=2, clock=clock)  # two seconds' worth: 2 calls at once
+    assert [bursty.reserve() for _ in range(5)] == [0, 0, 1, 2, 3]
+    minute = RateLimiter(tokens_per_minute=600, burst=60, clock=clock)  # a full bucket, like the API's
+    assert [minute.reserve(200) for _ in range(4)] == [0, 0, 0, pytest.approx(20)]
 
 
 def test_limiter_token_budget_and_request_too_large():

@@ -311,11 +311,12 @@ def test_limiter_spaces_requests_with_injected_clock():
     assert gaps == [0.1, 0.1, 0.1]
 
 
-def test_limiter_reserves_exact_prompt_tokens_and_trues_up_with_usage():
+@pytest.mark.parametrize("settle", [False, True])
+def test_limiter_reserves_exact_prompt_tokens_and_optionally_settles_with_usage(settle):
     from mockapi import tokens
 
     time = FakeTime()
-    limiter = RateLimiter(tokens_per_minute=1_000_000, clock=time.clock)
+    limiter = RateLimiter(tokens_per_minute=1_000_000, settle_with_usage=settle, clock=time.clock)
     completion = {
         "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "gpt-4o-mini-2024-07-18",
         "choices": [{"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}],
@@ -326,7 +327,8 @@ def test_limiter_reserves_exact_prompt_tokens_and_trues_up_with_usage():
     client.chat.completions.create(model="gpt-4o-mini", messages=messages, max_completion_tokens=50)
     expected = tokens.chat_prompt_tokens(messages, "gpt-4o-mini") + 50
     assert limiter.calls == 1
-    assert limiter.reserved_tokens == 14  # reserved `expected`, then corrected to the real usage
+    # booked exactly `expected` (what the API charges); settling replaces it with the reported usage
+    assert limiter.reserved_tokens == (14 if settle else expected)
     assert expected > 14
 
 

@@ -120,13 +120,13 @@ class _Core:
         return obj
 
     def _observe(self, call: Call, body: Any) -> None:
-        """Record usage, and true up the limiter's token reservation with the real count."""
+        """Record usage; if the limiter settles with usage, replace its token booking with the real count."""
         if not isinstance(body, dict) or not isinstance(body.get("usage"), dict):
             return
         self.usage.record_body(body)
         limiter = self.settings.limiter
         total = body["usage"].get("total_tokens")
-        if limiter is not None and call.reserved_tokens and isinstance(total, int):
+        if limiter is not None and limiter.settle_with_usage and call.reserved_tokens and isinstance(total, int):
             limiter.correct(call.reserved_tokens, total)
 
     def _stream_item_hook(self, item: Any) -> None:

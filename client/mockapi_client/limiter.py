@@ -1,11 +1,15 @@
 """Client-side pacing to stay under requests-per-minute and tokens-per-minute limits.
 
 Each limit is a virtual-scheduling bucket (GCRA): every unit costs ``60/limit`` seconds of a timeline
-(``_tat``, the time the bucket is empty again), and a call may start once that timeline is at most
-``burst`` seconds ahead of now. With ``burst=0`` calls are spaced evenly (the real API enforces its
+(``tat``, the time the bucket is empty again), and a call may start once the timeline, with the call's
+own cost added, is at most ``burst`` seconds ahead of now (a call bigger than the burst waits for an
+empty bucket). With ``burst=0`` calls are spaced evenly (the real API enforces its
 per-minute limits over short windows, so even spacing is the safe default); a larger ``burst`` lets that
-many seconds' worth of calls through at once. A call's tokens are reserved up front from an exact estimate
-(``token_estimate``) and corrected once the response reports its real usage.
+many seconds' worth of calls through at once (``burst=60`` is a full minute's bucket, like the fake's).
+A call's tokens are booked up front from an exact estimate (``token_estimate``: prompt tokens plus the
+requested output budget), which is what the API charges against TPM when the request arrives. With
+``settle_with_usage=True`` the booking is replaced by the usage the response reports (for servers that
+bill actual usage; the real API and the fake charge the estimate, so it is off by default).
 
 ``reserve`` never sleeps: it books the slot and returns how long to wait, so one limiter paces threads and
 coroutines alike and tests inject the clock.
@@ -29,8 +33,9 @@ class _Bucket:
         self.burst = burst
         self.tat = float("-inf")
 
-    def earliest(self, now: float) -> float:
-        return max(now, self.tat - self.burst)
+    def earliest(self, now: float, units: float) -> float:
+        cost = units * self.interval
+        return max(now, self.tat + cost - max(self.burst, cost))
 
     def book(self, start: float, units: float) -> None:
         self.tat = max(self.tat, start) + units * self.interval
@@ -43,10 +48,12 @@ class RateLimiter:
         tokens_per_minute: float | None = None,
         *,
         burst: float = 0.0,
+        settle_with_usage: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._requests = _Bucket(requests_per_minute, burst) if requests_per_minute else None
         self._tokens = _Bucket(tokens_per_minute, burst) if tokens_per_minute else None
+        self.settle_with_usage = settle_with_usage
         self._clock = clock
         self._lock = threading.Lock()
         self.reserved_tokens = 0  # running total booked, for inspection
@@ -73,9 +80,9 @@ class RateLimiter:
             now = self._clock()
             start = now
             if self._requests is not None:
-                start = max(start, self._requests.earliest(now))
+                start = max(start, self._requests.earliest(now, 1))
             if self._tokens is not None and tokens:
-                start = max(start, self._tokens.earliest(now))
+                start = max(start, self._tokens.earliest(now, tokens))
             if self._requests is not None:
                 self._requests.book(start, 1)
             if self._tokens is not None and tokens:
