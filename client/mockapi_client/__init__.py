@@ -31,6 +31,7 @@ from mockapi_client.errors import (
     RequestTooLargeError,
     ServerError,
     StreamError,
+    TokenBudgetError,
     ToolLoopError,
     UnprocessableEntityError,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "StreamError",
+    "TokenBudgetError",
     "Tool",
     "ToolLoopError",
     "Toolbox",
