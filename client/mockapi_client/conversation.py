@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from mockapi import tokens
 from mockapi_client.errors import TokenBudgetError
 from mockapi_client.resources.chat import message_params
 from mockapi_client.types.chat import ChatCompletion
@@ -49,9 +48,14 @@ class Conversation:
 
     def count(self, messages: Sequence[dict[str, Any]] | None = None) -> int:
         """Prompt tokens of ``messages`` (default: the whole history) with this conversation's tools."""
+        from mockapi import tokens
+
         return tokens.chat_prompt_tokens(list(self.messages if messages is None else messages), self.model, self.tools)
 
     def _cost(self, message: dict[str, Any]) -> int:
+        """One message's share of a prompt (the prompt total minus the reply priming)."""
+        from mockapi import tokens
+
         return tokens.chat_prompt_tokens([message], self.model) - tokens.REPLY_PRIMING
 
     def trimmed(self, budget: int | None = None) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from mockapi_client.types.files import FileObject
 from mockapi_client.types.fine_tuning import FineTuningJob, FineTuningJobEvent
 
 if TYPE_CHECKING:
+    from mockapi.finetune import FileProblem
     from mockapi_client.client import AsyncClient, Client
 
 EventCallback = Callable[[FineTuningJobEvent], None]
@@ -30,6 +31,7 @@ def validate_file(
     data: bytes, *, model: str, method: str = "supervised", file_id: str = "file", param: str = "training_file"
 ) -> list[FileProblem]:
     """Every reason the API would fail a job trained on ``data`` (empty list: the file is fine)."""
+
     return validate_training_file(data, method, model, file_id=file_id, param=param)
 
 

@@ -3,13 +3,12 @@
 What the rate limiter reserves before sending: the exact prompt tokens plus the completion budget the
 request allows (``max_completion_tokens`` / ``max_tokens`` times ``n``), as the real API counts a request
 against its tokens-per-minute limit. Requests with no model input (files, lists, ...) cost 0 tokens.
+``mockapi.tokens`` is imported on first use: importing the client stays light when no limiter counts tokens.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from mockapi import tokens
 
 
 def estimate(path: str, body: Any) -> int:
@@ -31,11 +30,15 @@ def estimate(path: str, body: Any) -> int:
 
 def chat_tokens(messages: list[dict[str, Any]], model: str | None, tools: list[Any] | None = None) -> int:
     """Prompt tokens of a chat request, with the per-message overhead the API bills."""
+    from mockapi import tokens
+
     return tokens.chat_prompt_tokens([m for m in messages if isinstance(m, dict)], model, tools)
 
 
 def text_tokens(value: Any, model: str | None) -> int:
     """Tokens of a string, a list of strings, or already-tokenized input (lists of ints)."""
+    from mockapi import tokens
+
     if isinstance(value, str):
         return tokens.count(value, model)
     if isinstance(value, list):
