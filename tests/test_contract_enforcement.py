@@ -47,3 +47,14 @@ def test_every_route_is_bound_to_a_contract_operation() -> None:
     fake = Fake()
     unbound = [r.name for r in fake.router.routes if r.operation is None]
     assert unbound == []
+
+
+def test_empty_lists_conform_for_every_top_level_list(mockapi) -> None:
+    """An empty cursor page has null first_id/last_id, as the real API sends (the overlay allows it)."""
+    lists = [r.path for r in mockapi.router.routes if r.method == "GET" and "{" not in r.path]
+    assert {"/files", "/assistants", "/batches", "/vector_stores", "/fine_tuning/jobs"} <= set(lists)
+    with mockapi.http_client(headers={"OpenAI-Beta": "assistants=v2"}) as http:
+        for path in lists:
+            response = http.get("/v1" + path)
+            assert response.status_code == 200, (path, response.text)
+    assert mockapi.violations == []
