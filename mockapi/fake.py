@@ -113,6 +113,7 @@ class Fake:
         from mockapi.inprocess import sync_transport
 
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        headers.update(kwargs.pop("headers", None) or {})
         return httpx.Client(
             transport=sync_transport(self.app, httpx), base_url=self.base_url.removesuffix("/v1"),
             headers=headers, **kwargs,
