@@ -20,7 +20,7 @@ T = TypeVar("T")
 class Sequence:
     """Ids in insertion order with O(1) position lookup and tombstones."""
 
-    __slots__ = ("_ids", "_pos", "_live")
+    __slots__ = ("_ids", "_live", "_pos")
 
     def __init__(self) -> None:
         self._ids: list[str | None] = []

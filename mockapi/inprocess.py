@@ -63,7 +63,7 @@ class _Exchange:
     async def run(self) -> None:
         try:
             await self.app(self.scope, self.receive, self.send)
-        except BaseException as exc:  # noqa: BLE001 - forwarded to the reader
+        except BaseException as exc:
             await self.chunks.put(exc)
             self.started.set()
             if not isinstance(exc, Exception):
@@ -140,7 +140,7 @@ def async_transport(app: ASGIApp, mod: ModuleType) -> Any:
             while True:
                 try:
                     chunk = await self.exchange.next_chunk(timeout)
-                except BaseException as exc:  # noqa: BLE001
+                except BaseException as exc:
                     raise _translate(mod, exc, self.request) from exc
                 if chunk is None:
                     return
@@ -155,7 +155,7 @@ def async_transport(app: ASGIApp, mod: ModuleType) -> Any:
             exchange = _Exchange(app, _scope(request), body)
             try:
                 await exchange.open(_read_timeout(request))
-            except BaseException as exc:  # noqa: BLE001
+            except BaseException as exc:
                 exchange.close()
                 raise _translate(mod, exc, request) from exc
             return mod.Response(exchange.status, headers=exchange.headers, stream=_Stream(exchange, request))
@@ -197,7 +197,7 @@ def sync_transport(app: ASGIApp, mod: ModuleType) -> Any:
             while True:
                 try:
                     chunk = call(self.exchange.next_chunk(timeout), timeout)
-                except BaseException as exc:  # noqa: BLE001
+                except BaseException as exc:
                     raise _translate(mod, exc, self.request) from exc
                 if chunk is None:
                     return
@@ -222,7 +222,7 @@ def sync_transport(app: ASGIApp, mod: ModuleType) -> Any:
 
             try:
                 exchange = call(start(), timeout)
-            except BaseException as exc:  # noqa: BLE001
+            except BaseException as exc:
                 raise _translate(mod, exc, request) from exc
             return mod.Response(exchange.status, headers=exchange.headers, stream=_Stream(exchange, request))
 
