@@ -26,7 +26,7 @@ from mockapi import errors, multipart
 from mockapi.context import RequestContext, UploadedFile
 from mockapi.ids import request_id as new_request_id
 from mockapi.routing import Route
-from mockapi.streaming import EventStream, SSEEvent, frames
+from mockapi.streaming import COALESCE, EventStream, SSEEvent, frames
 
 if TYPE_CHECKING:
     from mockapi.fake import Fake
@@ -197,12 +197,13 @@ class Dispatcher:
         if isinstance(result, Response):
             return result
         if isinstance(result, EventStream):
-            return self._stream(result, route)
+            # A delivery fault (cut, malformed line, per-event latency) counts frames: one per event.
+            return self._stream(result, route, coalesce=1 if "fault" in ctx.__dict__ else COALESCE)
         if self.fake.config.validate_responses and route.operation is not None:
             self._check(route, route.operation.validate_response(200, result))
         return JSONResponse(result)
 
-    def _stream(self, stream: EventStream, route: Route) -> Response:
+    def _stream(self, stream: EventStream, route: Route, coalesce: int = COALESCE) -> Response:
         op = route.operation if self.fake.config.validate_responses else None
 
         def checked() -> Any:
@@ -212,7 +213,7 @@ class Dispatcher:
                 yield item
 
         return StreamingResponse(
-            frames(EventStream(checked())),
+            frames(EventStream(checked()), coalesce),
             media_type="text/event-stream; charset=utf-8",
         )
 
