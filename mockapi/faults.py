@@ -11,7 +11,8 @@ Rules come from the Python API (``fake.faults.add("rate_limit", times=2)``), the
 (``POST /__mockapi__/faults``), the config file (``faults:`` list) or, for one request, a directive
 header ``x-mockapi-fault: <kind>[; key=value]...`` (a real server ignores unknown headers).
 
-Cost when unused: the interceptor returns after one length test and one dict lookup.
+Cost when unused: one interceptor call that returns after a length test and a dict lookup (no
+response hook: a fault that lets the request run calls the handler itself and wraps its response).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from mockapi.inprocess import ConnectionDropped
 from mockapi.ratelimit import RATE_LIMIT_DOCS, go_duration, retry_headers
 
 if TYPE_CHECKING:
+    from mockapi.clock import Clock
     from mockapi.context import RequestContext
     from mockapi.fake import Fake
     from mockapi.routing import Route
@@ -126,8 +128,10 @@ class Rule:
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        if self.probability is not None and not 0 <= float(self.probability) <= 1:
-            raise ValueError(f"probability must be between 0 and 1, got {self.probability!r}")
+        if self.probability is not None:
+            self.probability = float(self.probability)
+            if not 0 <= self.probability <= 1:
+                raise ValueError(f"probability must be between 0 and 1, got {self.probability!r}")
         for name in ("delay", "jitter", "per_event", "after"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
@@ -170,12 +174,15 @@ class Rule:
             checks.append(lambda ctx, route: isinstance(ctx.body, dict) and ctx.body.get("stream") is True)
         return checks
 
-    def matches(self, ctx: RequestContext, route: Route, now: float) -> bool:
-        if self.start is not None and now < self.start:
-            return False
-        if self.end is not None and now >= self.end:
-            return False
-        return all(check(ctx, route) for check in self._checks)
+    def matches(self, ctx: RequestContext, route: Route, clock: Clock) -> bool:
+        for check in self._checks:
+            if not check(ctx, route):
+                return False
+        if self.start is not None or self.end is not None:
+            now = clock.now()
+            if (self.start is not None and now < self.start) or (self.end is not None and now >= self.end):
+                return False
+        return True
 
     @property
     def exhausted(self) -> bool:
@@ -235,7 +242,7 @@ def _id_check(name: str, pattern: re.Pattern[str]) -> Callable[[RequestContext, 
 
 
 class Faults:
-    """``fake.faults``: add, list and remove rules; the dispatcher calls ``intercept`` and ``hook``."""
+    """``fake.faults``: add, list and remove rules; the dispatcher calls ``intercept`` (the last interceptor)."""
 
     def __init__(self, fake: Fake) -> None:
         self.fake = fake
@@ -308,6 +315,7 @@ class Faults:
     def reset(self) -> None:
         """Back to the config file's rules, with fresh counters (``fake.reset()``)."""
         self.clear()
+        self._ids = itertools.count(1)  # so config rules without an id get the same ids again
         self._load_configured()
 
     def _load_configured(self) -> None:
@@ -325,26 +333,27 @@ class Faults:
         if directive is not None and self.fake.config.control_plane:
             rule = directive_rule(directive, ctx)
             if rule is not None:
-                return self._fire(rule, ctx, f"header:{rule.kind}")
+                return self._fire(rule, ctx, route, f"header:{rule.kind}")
         rule = self._select(ctx, route)
-        return None if rule is None else self._fire(rule, ctx, rule.id)
+        return None if rule is None else self._fire(rule, ctx, route, rule.id)
 
     def _select(self, ctx: RequestContext, route: Route) -> Rule | None:
-        now = self.fake.clock.now()
-        with self._lock:
-            for rule in self._rules:
-                if not rule.exhausted and rule.matches(ctx, route, now) and rule.trigger():
-                    return rule
+        clock = self.fake.clock
+        for rule in self._rules:
+            # Matching reads only the request, so no lock until a rule matches and counts it.
+            if rule.matches(ctx, route, clock):
+                with self._lock:
+                    if not rule.exhausted and rule.trigger():
+                        return rule
         return None
 
-    def _fire(self, rule: Rule, ctx: RequestContext, label: str) -> Response | None:
+    def _fire(self, rule: Rule, ctx: RequestContext, route: Route, label: str) -> Response:
         ctx.fault = label  # type: ignore[attr-defined]
         delay = rule.planned_delay()
         internal = ctx.__dict__.get("internal", False)
         kind = rule.kind
         if kind in DELIVERY_KINDS:
-            ctx.fault_plan = _Plan(rule, delay)  # type: ignore[attr-defined]
-            return None  # the handler runs; ``hook`` changes how its response is delivered
+            return self._deliver(ctx, route, _Plan(rule, delay), internal)
         if kind in ("reset", "hang"):
             if internal:  # a batch line has no connection to drop: it fails like a server error
                 error = errors.server_error(ctx.request_id)
@@ -358,9 +367,17 @@ class Faults:
             response.raw_headers.extend(_raw(rule.headers))
         return _Delivery(response, _Plan(rule, delay)) if delay and not internal else response
 
-    def hook(self, ctx: RequestContext, route: Route, response: Response) -> Response:
-        plan = ctx.__dict__.get("fault_plan")
-        if plan is None:
+    def _deliver(self, ctx: RequestContext, route: Route, plan: _Plan, internal: bool) -> Response:
+        """Run the handler as the dispatcher would, then deliver its response late, paced, cut or broken.
+
+        Running it here (this is the last interceptor) spares every other request a response hook.
+        """
+        dispatcher = self.fake.dispatcher
+        try:
+            response = dispatcher._call(ctx, route)
+        except errors.APIError as exc:
+            response = dispatcher._error(exc, route)
+        if internal:
             return response
         if plan.rule.headers:
             response.raw_headers.extend(_raw(plan.rule.headers))
@@ -402,6 +419,8 @@ def directive_rule(value: str, ctx: RequestContext) -> Rule | None:
         pos = found.end()
     times = settings.pop("times", None)
     if times is not None:
+        if isinstance(times, bool) or not isinstance(times, int) or times < 1:
+            raise _bad_directive(f"times must be a positive integer, got {times!r}")
         attempt = ctx.headers.get("x-stainless-retry-count", "0")
         if attempt.isdigit() and int(attempt) >= int(times):
             return None
@@ -672,12 +691,13 @@ async def drop_connection(receive: Receive) -> None:
 
 
 def install(fake: Fake) -> Faults:
-    """Add the engine to the pipeline (first interceptor) and its controls."""
+    """Add the engine to the pipeline and its controls."""
     engine = Faults(fake)
     fake.services["faults"] = engine
     fake.faults = engine  # type: ignore[attr-defined]
-    fake.dispatcher.interceptors.insert(0, engine.intercept)
-    fake.dispatcher.response_hooks.insert(0, engine.hook)
+    # Last interceptor: rate limits (at the edge, like the real service) come first, and a delivery
+    # fault can run the handler itself.
+    fake.dispatcher.interceptors.append(engine.intercept)
     fake.state.on_reset(engine.reset)
     fake.control.add("GET", "/faults", lambda f, b, q: _listing(engine))
     fake.control.add("POST", "/faults", lambda f, b, q: _add(engine, b))

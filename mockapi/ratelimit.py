@@ -176,6 +176,7 @@ class RateLimits:
                 _limit(values.get("rpm", self.default.rpm), "rpm"), _limit(values.get("tpm", self.default.tpm), "tpm")
             )
         self.enabled = any(x.rpm or x.tpm for x in (self.default, *self.models.values()))
+        self._plug(self.enabled)
         self.reset()
         return self.describe()
 
@@ -183,7 +184,23 @@ class RateLimits:
         self.enabled = False
         self.default = Limits()
         self.models = {}
+        self._plug(False)
         self.reset()
+
+    def _plug(self, on: bool) -> None:
+        """Be in the pipeline only while enabled, so an unused rate limiter costs nothing.
+
+        First interceptor (limits apply at the edge, before faults), last response hook. The lists
+        are replaced, not mutated, so a request being dispatched never sees them change.
+        """
+        dispatcher = self.fake.dispatcher
+        interceptors = [i for i in dispatcher.interceptors if i != self.intercept]
+        hooks = [h for h in dispatcher.response_hooks if h != self.hook]
+        if on:
+            interceptors.insert(0, self.intercept)
+            hooks.append(self.hook)
+        dispatcher.interceptors = interceptors
+        dispatcher.response_hooks = hooks
 
     def reset(self) -> None:
         """Forget usage (limits stay)."""
@@ -229,7 +246,7 @@ class RateLimits:
     # -- pipeline ------------------------------------------------------------
 
     def intercept(self, ctx: RequestContext, route: Route) -> Response | None:
-        if not self.enabled or ctx.__dict__.get("internal"):
+        if ctx.__dict__.get("internal"):  # batch lines have their own limits
             return None
         body = ctx.body if isinstance(ctx.body, dict) else {}
         model = body.get("model") if isinstance(body.get("model"), str) else None
@@ -256,9 +273,7 @@ class RateLimits:
         return None
 
     def hook(self, ctx: RequestContext, route: Route, response: Response) -> Response:
-        if not self.enabled:
-            return response
-        if any(name.startswith(_HEADER_PREFIX) for name, _ in response.raw_headers):
+        if "fault" in ctx.__dict__ and any(name.startswith(_HEADER_PREFIX) for name, _ in response.raw_headers):
             return response  # a 429 (ours or a rate_limit fault) already carries its own
         headers = ctx.__dict__.get("ratelimit_headers")
         if headers is None:  # answered before accounting (a fault, a bad request): show the state as is
@@ -325,12 +340,10 @@ def _limit(value: Any, name: str) -> int | None:
 
 
 def install(fake: Fake) -> RateLimits:
-    """Add the accounting to the pipeline (after faults) and its controls."""
+    """The accounting service and its controls; it joins the pipeline when limits are configured."""
     service = RateLimits(fake)
     fake.services["rate_limits"] = service
     fake.rate_limits = service  # type: ignore[attr-defined]
-    fake.dispatcher.interceptors.append(service.intercept)
-    fake.dispatcher.response_hooks.append(service.hook)
     fake.state.on_reset(service.reset)
     fake.control.add("GET", "/rate_limits", lambda f, b, q: service.describe())
     fake.control.add("POST", "/rate_limits", lambda f, b, q: service.configure(**b))

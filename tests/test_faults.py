@@ -524,7 +524,7 @@ def test_directive_stream_cut(mockapi) -> None:
 
 
 def test_bad_directive_is_a_400(http) -> None:
-    for value in ("explode", "server_error; colour=red", "error; status=200", "latency; delay"):
+    for value in ("explode", "server_error; colour=red", "error; status=200", "latency; delay", "reset; times=x"):
         response = http.get("/v1/models", headers={DIRECTIVE_HEADER: value})
         assert response.status_code == 400, value
         assert response.json()["error"]["message"].startswith(f"Invalid {DIRECTIVE_HEADER} header")
