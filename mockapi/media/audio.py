@@ -18,8 +18,11 @@ import io
 import wave
 from fractions import Fraction
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+
 
 SAMPLE_RATE = 24_000
 CHARS_PER_SECOND = 15.0
@@ -47,6 +50,8 @@ def pitch_of(voice: str) -> float:
 
 def synthesize(text: str, voice: str, speed: float) -> np.ndarray:
     """Float32 samples in [-1, 1] at ``SAMPLE_RATE``."""
+    import numpy as np  # loaded on first use: ~0.1 s of start-up
+
     chars = text or " "
     slot = 1.0 / (CHARS_PER_SECOND * speed)
     total = round(duration_for(text, speed) * SAMPLE_RATE)
@@ -75,6 +80,8 @@ def speech(text: str, voice: str, speed: float, fmt: str) -> bytes:
 
 
 def encode(samples: np.ndarray, fmt: str) -> bytes:
+    import numpy as np
+
     if fmt == "aac":
         return _aac(samples)
     pcm16 = (np.clip(samples, -1, 1) * 32767).astype("<i2")
@@ -98,6 +105,7 @@ def encode(samples: np.ndarray, fmt: str) -> bytes:
 
 def _aac(samples: np.ndarray) -> bytes:
     import av
+    import numpy as np
 
     buffer = io.BytesIO()
     with av.open(buffer, "w", format="adts") as container:
