@@ -92,7 +92,7 @@ def parse(ctx: RequestContext) -> ChatRequest:
     _sampling(body, req)
     _max_tokens(body, req)
     _streaming(body, req)
-    req.store = bool(_get(body, "store", bool, False))
+    req.store = bool(get_typed(body, "store", bool, False))
     req.metadata = validate_metadata(body.get("metadata"))
     tier = body.get("service_tier")
     req.service_tier = tier if tier in SERVICE_TIERS_ECHOED else "default"
@@ -103,18 +103,18 @@ def parse(ctx: RequestContext) -> ChatRequest:
 # -- small typed getters (the contract normally catches these first) -----------------------
 
 
-def _get(body: dict[str, Any], name: str, kinds: type | tuple[type, ...], default: Any) -> Any:
+def get_typed(body: dict[str, Any], name: str, kinds: type | tuple[type, ...], default: Any) -> Any:
     value = body.get(name)
     if value is None:
         return default
     if isinstance(value, bool) and bool not in (kinds if isinstance(kinds, tuple) else (kinds,)):
-        raise _type_error(name, value)
+        raise type_error(name, value)
     if not isinstance(value, kinds):
-        raise _type_error(name, value)
+        raise type_error(name, value)
     return value
 
 
-def _type_error(param: str, value: Any) -> errors.APIError:
+def type_error(param: str, value: Any) -> errors.APIError:
     kind = type(value).__name__
     return errors.APIError(
         400, f"Invalid type for '{param}': got {kind} instead.", param=param, code="invalid_type"
@@ -126,7 +126,7 @@ def _model(body: dict[str, Any]) -> str:
     if model is None:
         raise errors.invalid_request("you must provide a model parameter")
     if not isinstance(model, str):
-        raise _type_error("model", model)
+        raise type_error("model", model)
     return model
 
 
@@ -135,7 +135,7 @@ def _messages(body: dict[str, Any]) -> list[dict[str, Any]]:
     if messages is None:
         raise errors.missing_parameter("messages")
     if not isinstance(messages, list):
-        raise _type_error("messages", messages)
+        raise type_error("messages", messages)
     if not messages:
         raise errors.APIError(
             400, "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty "
@@ -143,7 +143,7 @@ def _messages(body: dict[str, Any]) -> list[dict[str, Any]]:
         )
     for i, message in enumerate(messages):
         if not isinstance(message, dict):
-            raise _type_error(f"messages[{i}]", message)
+            raise type_error(f"messages[{i}]", message)
         role = message.get("role")
         if role not in ROLES:
             raise errors.invalid_value(f"messages[{i}].role", role, list(ROLES))
@@ -197,7 +197,7 @@ def _require_answers(pending: dict[str, int], answered: set[str]) -> None:
 
 def _check_assistant(message: dict[str, Any], i: int, calls: list[Any]) -> None:
     if not isinstance(calls, list):
-        raise _type_error(f"messages[{i}].tool_calls", calls)
+        raise type_error(f"messages[{i}].tool_calls", calls)
     has_other = any(message.get(k) is not None for k in ("function_call", "audio", "refusal"))
     if message.get("content") is None and not calls and not has_other:
         raise errors.APIError(
@@ -205,14 +205,14 @@ def _check_assistant(message: dict[str, Any], i: int, calls: list[Any]) -> None:
         )
     for j, call in enumerate(calls):
         if not isinstance(call, dict):
-            raise _type_error(f"messages[{i}].tool_calls[{j}]", call)
+            raise type_error(f"messages[{i}].tool_calls[{j}]", call)
         function = call.get("function") or {}
-        _check_name(function.get("name"), f"messages[{i}].tool_calls[{j}].function.name")
+        check_name(function.get("name"), f"messages[{i}].tool_calls[{j}].function.name")
 
 
-def _check_name(name: Any, param: str) -> None:
+def check_name(name: Any, param: str) -> None:
     if not isinstance(name, str):
-        raise errors.missing_parameter(param) if name is None else _type_error(param, name)
+        raise errors.missing_parameter(param) if name is None else type_error(param, name)
     if len(name) > NAME_MAX:
         raise errors.APIError(
             400, f"Invalid '{param}': string too long. Expected a string with maximum length {NAME_MAX}, but got "
@@ -229,8 +229,8 @@ def _check_name(name: Any, param: str) -> None:
 
 
 def _tools(body: dict[str, Any], req: ChatRequest) -> None:
-    tools = _get(body, "tools", list, None)
-    functions = _get(body, "functions", list, None)
+    tools = get_typed(body, "tools", list, None)
+    functions = get_typed(body, "functions", list, None)
     if tools is not None:
         req.tools = [_tool(t, f"tools[{i}]") for i, t in enumerate(tools)]
     elif functions is not None:
@@ -261,12 +261,12 @@ def _tools(body: dict[str, Any], req: ChatRequest) -> None:
                 f"'{'functions' if param == 'function_call' else 'tools'}'.", param=param,
             )
     req.tool_choice = choice
-    req.parallel_tool_calls = bool(_get(body, "parallel_tool_calls", bool, True))
+    req.parallel_tool_calls = bool(get_typed(body, "parallel_tool_calls", bool, True))
 
 
 def _tool(tool: Any, param: str) -> dict[str, Any]:
     if not isinstance(tool, dict):
-        raise _type_error(param, tool)
+        raise type_error(param, tool)
     if tool.get("type") != "function":
         return tool  # custom tools pass through; the default reply never calls them
     return {**tool, "function": _function(tool.get("function"), f"{param}.function")}
@@ -274,11 +274,11 @@ def _tool(tool: Any, param: str) -> dict[str, Any]:
 
 def _function(function: Any, param: str) -> dict[str, Any]:
     if not isinstance(function, dict):
-        raise errors.missing_parameter(param) if function is None else _type_error(param, function)
-    _check_name(function.get("name"), f"{param}.name")
+        raise errors.missing_parameter(param) if function is None else type_error(param, function)
+    check_name(function.get("name"), f"{param}.name")
     parameters = function.get("parameters")
     if parameters is not None and not isinstance(parameters, dict):
-        raise _type_error(f"{param}.parameters", parameters)
+        raise type_error(f"{param}.parameters", parameters)
     if function.get("strict") and parameters is not None:
         problem = strict_schema_problem(parameters)
         if problem:
@@ -305,11 +305,11 @@ def _response_format(body: dict[str, Any], req: ChatRequest) -> None:
     if fmt is None:
         return
     if not isinstance(fmt, dict):
-        raise _type_error("response_format", fmt)
+        raise type_error("response_format", fmt)
     kind = fmt.get("type")
     if kind not in ("text", "json_object", "json_schema"):
         raise errors.invalid_value("response_format.type", kind, ["text", "json_object", "json_schema"])
-    if kind == "json_object" and not _mentions_json(req.messages):
+    if kind == "json_object" and not mentions_json(req.messages):
         raise errors.APIError(
             400, "'messages' must contain the word 'json' in some form, to use 'response_format' of type "
             "'json_object'.", param="messages",
@@ -318,10 +318,10 @@ def _response_format(body: dict[str, Any], req: ChatRequest) -> None:
         spec = fmt.get("json_schema")
         if not isinstance(spec, dict):
             raise errors.missing_parameter("response_format.json_schema")
-        _check_name(spec.get("name"), "response_format.json_schema.name")
+        check_name(spec.get("name"), "response_format.json_schema.name")
         schema = spec.get("schema")
         if schema is not None and not isinstance(schema, dict):
-            raise _type_error("response_format.json_schema.schema", schema)
+            raise type_error("response_format.json_schema.schema", schema)
         if spec.get("strict") and schema is not None:
             problem = strict_schema_problem(schema)
             if problem:
@@ -332,7 +332,7 @@ def _response_format(body: dict[str, Any], req: ChatRequest) -> None:
     req.response_format = fmt
 
 
-def _mentions_json(messages: list[dict[str, Any]]) -> bool:
+def mentions_json(messages: list[dict[str, Any]]) -> bool:
     return any("json" in tokens.message_text(m.get("content")).lower() for m in messages)
 
 
@@ -382,7 +382,7 @@ def _strict_node(node: Any, root: dict[str, Any], context: tuple[str, ...]) -> s
 
 
 def _sampling(body: dict[str, Any], req: ChatRequest) -> None:
-    req.n = int(_get(body, "n", int, 1))
+    req.n = int(get_typed(body, "n", int, 1))
     if req.n < 1 or req.n > 128:
         raise errors.APIError(
             400, f"Invalid 'n': integer {'below minimum' if req.n < 1 else 'above maximum'} value. Expected a "
@@ -399,10 +399,10 @@ def _sampling(body: dict[str, Any], req: ChatRequest) -> None:
                 f"with length {len(stop)} instead.", param="stop", code="array_above_max_length",
             )
         req.stop = [s for s in stop if isinstance(s, str)]
-    seed = _get(body, "seed", int, None)
+    seed = get_typed(body, "seed", int, None)
     req.seed = int(seed) if seed is not None else None
-    req.logprobs = bool(_get(body, "logprobs", bool, False))
-    top = _get(body, "top_logprobs", int, None)
+    req.logprobs = bool(get_typed(body, "logprobs", bool, False))
+    top = get_typed(body, "top_logprobs", int, None)
     if top is not None and not req.logprobs:
         raise errors.APIError(
             400, "Invalid value for 'top_logprobs': 'top_logprobs' is only allowed when 'logprobs' is true.",
@@ -410,10 +410,10 @@ def _sampling(body: dict[str, Any], req: ChatRequest) -> None:
         )
     req.top_logprobs = int(top or 0)
     if req.info.kind == "reasoning":
-        _reasoning_limits(body)
+        reasoning_limits(body)
 
 
-def _reasoning_limits(body: dict[str, Any]) -> None:
+def reasoning_limits(body: dict[str, Any]) -> None:
     for name in ("temperature", "top_p"):
         value = body.get(name)
         if value is not None and value != 1:
@@ -430,8 +430,8 @@ def _reasoning_limits(body: dict[str, Any]) -> None:
 
 
 def _max_tokens(body: dict[str, Any], req: ChatRequest) -> None:
-    legacy = _get(body, "max_tokens", int, None)
-    modern = _get(body, "max_completion_tokens", int, None)
+    legacy = get_typed(body, "max_tokens", int, None)
+    modern = get_typed(body, "max_completion_tokens", int, None)
     if legacy is not None and req.info.kind == "reasoning":
         raise errors.APIError(
             400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use "
@@ -454,7 +454,7 @@ def _max_tokens(body: dict[str, Any], req: ChatRequest) -> None:
 
 
 def _streaming(body: dict[str, Any], req: ChatRequest) -> None:
-    req.stream = bool(_get(body, "stream", bool, False))
+    req.stream = bool(get_typed(body, "stream", bool, False))
     options = body.get("stream_options")
     if options is None:
         return
@@ -463,7 +463,7 @@ def _streaming(body: dict[str, Any], req: ChatRequest) -> None:
             400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.", param="stream_options"
         )
     if not isinstance(options, dict):
-        raise _type_error("stream_options", options)
+        raise type_error("stream_options", options)
     req.include_usage = bool(options.get("include_usage"))
     req.include_obfuscation = options.get("include_obfuscation") is not False
 

@@ -55,11 +55,11 @@ def _chunk(base: dict[str, Any], choices: list[dict[str, Any]], req: ChatRequest
     if req.include_usage:
         chunk["usage"] = usage
     if req.include_obfuscation:
-        chunk["obfuscation"] = _pad()
+        chunk["obfuscation"] = obfuscation_pad()
     return chunk
 
 
-def _pad() -> str:
+def obfuscation_pad() -> str:
     # Random filler that hides chunk sizes (real streams vary its length the same way).
     return "".join(_PAD_RNG.choices(_OBFUSCATION_ALPHABET, k=_PAD_RNG.randint(1, 12)))
 
