@@ -11,27 +11,23 @@ for a direct request. Output and error files use the real line format
 the error file with their 4xx/5xx response.
 
 Batches catch up whenever their owner makes any request (a dispatcher
-interceptor), like fine-tuning jobs (the phase clock is ``finetune.timeline``).
+interceptor), like fine-tuning jobs: both are ``mockapi.lifecycle`` services.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
 import orjson
 
 from mockapi import errors
-from mockapi.finetune.timeline import Timeline
 from mockapi.ids import new_id, request_id
+from mockapi.lifecycle import LifecycleService, Rule, Tracked
 from mockapi.resources import files
 from mockapi.state import Namespace
-
-if TYPE_CHECKING:
-    from mockapi.context import RequestContext
-    from mockapi.fake import Fake
-    from mockapi.routing import Route
+from mockapi.timeline import Timeline
 
 ENDPOINTS = [
     "/v1/responses", "/v1/chat/completions", "/v1/embeddings", "/v1/completions", "/v1/moderations",
@@ -71,29 +67,22 @@ class BatchLine:
     body: dict[str, Any]
 
 
-@dataclass
-class BatchRule:
-    """What the next matching batch(es) do: fail validation, take given phase times, or stop in phases."""
+@dataclass(kw_only=True)
+class BatchRule(Rule):
+    """What the next matching batch(es) do; ``fail`` is a list of ``errors.data`` entries (validation fails)."""
+
+    MATCH_KEYS: ClassVar[tuple[str, ...]] = ("endpoint", "metadata")
 
     endpoint: str | None = None
-    metadata: dict[str, str] | None = None
-    fail: list[dict[str, Any]] | None = None  # errors.data entries
-    durations: dict[str, float] = field(default_factory=dict)
-    hold: set[str] = field(default_factory=set)
-    times: int | None = 1
 
     def matches(self, endpoint: str, metadata: dict[str, str] | None) -> bool:
         if self.endpoint is not None and self.endpoint != endpoint:
             return False
-        return not self.metadata or all((metadata or {}).get(k) == v for k, v in self.metadata.items())
-
-    def describe(self) -> dict[str, Any]:
-        return {"match": {"endpoint": self.endpoint, "metadata": self.metadata}, "fail": self.fail,
-                "durations": self.durations, "hold": sorted(self.hold), "times": self.times}  # fmt: skip
+        return self.metadata_matches(metadata)
 
 
 @dataclass
-class Batch:
+class Batch(Tracked):
     obj: dict[str, Any]
     owner: str
     api_key: str
@@ -106,45 +95,24 @@ class Batch:
     outputs: list[dict[str, Any]] = field(default_factory=list)
     failures: list[dict[str, Any]] = field(default_factory=list)
 
-    @property
-    def id(self) -> str:
-        return self.obj["id"]
-
-    @property
-    def status(self) -> str:
-        return self.obj["status"]
-
     def render(self) -> dict[str, Any]:
         return {k: v for k, v in self.obj.items() if not (v is None and k in OPTIONAL_FIELDS)}
 
 
-class BatchService:
+class BatchService(LifecycleService[Batch, BatchRule]):
     """``fake.services["batches"]``: the batch engine plus its Python control API."""
 
-    def __init__(self, fake: Fake) -> None:
-        self.fake = fake
-        self._settling = False
-        fake.dispatcher.interceptors.append(self._catch_up)
-
-    def default_durations(self) -> dict[str, float]:
-        """Phase times in seconds; ``in_progress`` is spread evenly over the lines."""
-        step = self.fake.config.step_delay
-        durations = {"validating": 2 * step, "in_progress": 4 * step, "finalizing": 2 * step, "cancelling": 2 * step}
-        configured = (self.fake.config.extra.get("batches") or {}).get("durations") or {}
-        durations.update({k: float(v) for k, v in configured.items() if k in PHASES})
-        return durations
-
-    @property
-    def rules(self) -> list[BatchRule]:
-        return self.fake.state.shared.setdefault(RULES, [])
-
-    @property
-    def index(self) -> dict[str, Batch]:
-        return self.fake.state.shared.setdefault(INDEX, {})
+    PHASES = PHASES
+    TERMINAL = TERMINAL
+    STEPS = {"validating": 2, "in_progress": 4, "finalizing": 2, "cancelling": 2}  # in_progress: over the lines
+    CONFIG = "batches"
+    THING = "batch"
+    COLLECTION, ACTIVE, INDEX, RULES = BATCHES, ACTIVE, INDEX, RULES
+    RULE = BatchRule
 
     # -- Python control API -------------------------------------------------------
 
-    def add_rule(
+    def add_rule(  # type: ignore[override]
         self,
         *,
         endpoint: str | None = None,
@@ -155,17 +123,11 @@ class BatchService:
         times: int | None = 1,
     ) -> BatchRule:
         """Steer the next ``times`` batches matching endpoint/metadata (``times=None``: all of them)."""
-        holds = {hold} if isinstance(hold, str) else set(hold or ())
-        for phase in [*holds, *(durations or {})]:
-            _check_phase(phase)
+        steering = self._steering(hold, durations)
         entries = None
         if fail is not None:
             entries = [_error_entry(e) for e in (fail if isinstance(fail, list) else [fail])]
-        with self.fake.state.lock:
-            rule = BatchRule(endpoint, metadata, entries, {k: float(v) for k, v in (durations or {}).items()},
-                             holds, times)  # fmt: skip
-            self.rules.append(rule)
-        return rule
+        return self._add_rule(BatchRule(endpoint=endpoint, metadata=metadata, fail=entries, times=times, **steering))
 
     def fail_next(self, code: str = "internal_error", message: str = "The batch failed due to an internal error.",
                   param: str | None = None, line: int | None = None, *, times: int | None = 1,
@@ -174,62 +136,11 @@ class BatchService:
         return self.add_rule(fail={"code": code, "message": message, "param": param, "line": line},
                              times=times, **match)  # fmt: skip
 
-    def hold_next(self, phase: str, *, times: int | None = 1, **match: Any) -> BatchRule:
-        return self.add_rule(hold=phase, times=times, **match)
-
-    def set_timing(self, durations: dict[str, float], *, times: int | None = None, **match: Any) -> BatchRule:
-        return self.add_rule(durations=durations, times=times, **match)
-
-    def clear_rules(self) -> None:
-        with self.fake.state.lock:
-            self.rules.clear()
-
     def batch(self, batch_id: str) -> Batch:
         """A batch of any owner, brought up to date."""
-        with self.fake.state.lock:
-            found = self.index.get(batch_id)
-            if found is None:
-                raise errors.not_found("batch", batch_id)
-            self.settle(found)
-            return found
+        return self.get(batch_id)
 
-    def hold(self, batch_id: str, phase: str) -> dict[str, Any]:
-        _check_phase(phase)
-        with self.fake.state.lock:
-            found = self.batch(batch_id)
-            found.timeline.hold(phase, self.fake.clock.now())
-            return found.render()
-
-    def release(self, batch_id: str | None = None) -> list[str]:
-        with self.fake.state.lock:
-            now = self.fake.clock.now()
-            released = []
-            for found in [self.batch(batch_id)] if batch_id else list(self.index.values()):
-                self.settle(found, now)
-                if found.timeline.holds:
-                    found.timeline.release(now)
-                    released.append(found.id)
-            return released
-
-    def set_batch_timing(self, batch_id: str, durations: dict[str, float]) -> dict[str, Any]:
-        with self.fake.state.lock:
-            found = self.batch(batch_id)
-            for phase, seconds in durations.items():
-                _check_phase(phase)
-                found.timeline.set_duration(phase, seconds)
-            self.settle(found)
-            return found.render()
-
-    def complete(self, batch_id: str) -> dict[str, Any]:
-        """Run a batch to its end now (holds released, remaining phases take no time)."""
-        with self.fake.state.lock:
-            found = self.batch(batch_id)
-            now = self.fake.clock.now()
-            for phase in PHASES:
-                found.timeline.set_duration(phase, 0)
-            found.timeline.release(now)
-            self.settle(found, now)
-            return found.render()
+    set_batch_timing = LifecycleService.set_durations
 
     def expire(self, batch_id: str) -> dict[str, Any]:
         """Expire a batch now, as if its completion window had passed."""
@@ -245,19 +156,7 @@ class BatchService:
                metadata: dict[str, str] | None, output_ttl: int | None) -> Batch:  # fmt: skip
         now = self.fake.clock.now()
         created = int(now)
-        durations = self.default_durations()
-        holds: set[str] = set()
-        fail = None
-        for rule in list(self.rules):
-            if not rule.matches(endpoint, metadata):
-                continue
-            durations.update(rule.durations)
-            holds |= rule.hold
-            fail = rule.fail or fail
-            if rule.times is not None:
-                rule.times -= 1
-                if rule.times <= 0:
-                    self.rules.remove(rule)
+        durations, holds, fail = self._apply_rules(lambda rule: rule.matches(endpoint, metadata))
         obj: dict[str, Any] = {
             "id": new_id("batch_"), "object": "batch", "endpoint": endpoint, "model": None, "errors": None,
             "input_file_id": input_file.id, "completion_window": window, "status": "validating",
@@ -269,40 +168,8 @@ class BatchService:
         }  # fmt: skip
         found = Batch(obj, ns.owner, api_key, Timeline.start("validating", durations, now, holds), input_file.data,
                       output_ttl, fail)  # fmt: skip
-        ns.collection(BATCHES).add(found.id, found)
-        ns.slots.setdefault(ACTIVE, {})[found.id] = found
-        self.index[found.id] = found
+        self._track(ns, found)
         return found
-
-    def settle(self, found: Batch, now: float | None = None) -> None:
-        """Perform every transition and line execution that became due up to ``now``."""
-        now = self.fake.clock.now() if now is None else now
-        timeline = found.timeline
-        while found.status not in TERMINAL:
-            due = timeline.due()
-            expiry = float(found.obj["expires_at"]) if found.status in ("validating", "in_progress") else None
-            candidates = [t for t in (due, expiry) if t is not None]
-            ends_at = min(candidates) if candidates else None
-            ended = ends_at is not None and ends_at <= now
-            if timeline.phase == "in_progress":
-                self._run_lines(found, ends_at if ended else now, finished=ended and ends_at == due)  # type: ignore[arg-type]
-            if not ended:
-                break
-            if expiry is not None and ends_at == expiry and (due is None or expiry < due):
-                self._expire(found, expiry)
-            else:
-                self._end_phase(found, ends_at)  # type: ignore[arg-type]
-
-    def settle_owner(self, ns: Namespace) -> None:
-        if self._settling:
-            return  # lines execute through the dispatcher, which calls back here
-        self._settling = True
-        try:
-            now = self.fake.clock.now()
-            for found in list((ns.slots.get(ACTIVE) or {}).values()):
-                self.settle(found, now)
-        finally:
-            self._settling = False
 
     def cancel(self, found: Batch) -> None:
         now = self.fake.clock.now()
@@ -316,6 +183,13 @@ class BatchService:
         found.timeline.enter("cancelling", now)
 
     # -- transitions --------------------------------------------------------------
+
+    def _deadline(self, found: Batch) -> float | None:
+        """The completion window ends a batch that has not reached finalizing."""
+        return float(found.obj["expires_at"]) if found.status in ("validating", "in_progress") else None
+
+    def _deadline_passed(self, found: Batch, at: float) -> None:
+        self._expire(found, at)
 
     def _end_phase(self, found: Batch, at: float) -> None:
         phase = found.timeline.phase
@@ -349,8 +223,10 @@ class BatchService:
         found.obj["request_counts"]["total"] = len(found.lines)
         found.timeline.enter("in_progress", at)
 
-    def _run_lines(self, found: Batch, upto: float, finished: bool) -> None:
+    def _progress(self, found: Batch, upto: float, finished: bool) -> None:
         """Execute every line whose turn has come (lines are spread evenly over in_progress)."""
+        if found.timeline.phase != "in_progress":
+            return
         total = len(found.lines)
         if finished:
             target = total
@@ -404,14 +280,7 @@ class BatchService:
 
     def _retire(self, found: Batch) -> None:
         found.timeline.freeze(self.fake.clock.now())
-        (self.fake.state.namespace(found.owner).slots.get(ACTIVE) or {}).pop(found.id, None)
-
-    def _catch_up(self, ctx: RequestContext, route: Route) -> None:
-        """Before any request of an owner, bring that owner's unfinished batches up to date."""
-        if not ctx.ns.slots.get(ACTIVE):  # the common case: nothing pending, no lock taken
-            return
-        with self.fake.state.lock:
-            self.settle_owner(ctx.ns)
+        super()._retire(found)
 
 
 # -- input validation (pure) ----------------------------------------------------------
@@ -487,11 +356,6 @@ def _error_entry(entry: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(entry.get("code"), str) or not isinstance(entry.get("message"), str):
         raise ValueError("a batch error needs a string 'code' and 'message'")
     return _problem(entry["code"], entry["message"], entry.get("param"), entry.get("line"))
-
-
-def _check_phase(phase: str) -> None:
-    if phase not in PHASES:
-        raise ValueError(f"unknown phase {phase!r}; expected one of {', '.join(PHASES)}")
 
 
 def _jsonl(records: list[dict[str, Any]]) -> bytes:

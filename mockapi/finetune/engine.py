@@ -9,8 +9,8 @@ and on success the ``ft:`` model (plus its checkpoint models), the metrics CSV
 result file and the completion events.
 
 Jobs are brought up to date whenever their owner makes any request (a
-dispatcher interceptor), so ``/models``, chat with the new model and
-``/files`` see a finished job without anyone polling it first.
+dispatcher interceptor, ``mockapi.lifecycle``), so ``/models``, chat with the
+new model and ``/files`` see a finished job without anyone polling it first.
 """
 
 from __future__ import annotations
@@ -22,21 +22,17 @@ import re
 import secrets
 import string
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
 from mockapi import catalog, errors
 from mockapi.collection import Collection
 from mockapi.finetune import params, validation
 from mockapi.finetune.params import JobRequest
-from mockapi.finetune.timeline import Timeline
 from mockapi.ids import new_id
+from mockapi.lifecycle import LifecycleService, Rule, Tracked, check_phase
 from mockapi.resources import files
 from mockapi.state import Namespace
-
-if TYPE_CHECKING:
-    from mockapi.context import RequestContext
-    from mockapi.fake import Fake
-    from mockapi.routing import Route
+from mockapi.timeline import Timeline
 
 PHASES = ("validating_files", "queued", "running")
 TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
@@ -53,34 +49,25 @@ _BASE62 = string.ascii_letters + string.digits
 _EMPTY: dict[str, Any] = {}
 
 
-@dataclass
-class Rule:
-    """What the next matching job(s) do: fail, take given phase times, or stop in phases."""
+@dataclass(kw_only=True)
+class JobRule(Rule):
+    """What the next matching job(s) do; ``fail`` is ``{code, message, param, phase}``."""
+
+    MATCH_KEYS: ClassVar[tuple[str, ...]] = ("model", "suffix", "metadata")
 
     model: str | None = None
     suffix: str | None = None
-    metadata: dict[str, str] | None = None
-    fail: dict[str, Any] | None = None  # {code, message, param, phase}
-    durations: dict[str, float] = field(default_factory=dict)
-    hold: set[str] = field(default_factory=set)
-    times: int | None = 1  # None: every matching job
 
     def matches(self, req: JobRequest) -> bool:
         if self.model is not None and self.model not in (req.model, req.base_snapshot, req.base.id):
             return False
         if self.suffix is not None and self.suffix != req.suffix:
             return False
-        return not self.metadata or all((req.metadata or {}).get(k) == v for k, v in self.metadata.items())
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "match": {"model": self.model, "suffix": self.suffix, "metadata": self.metadata},
-            "fail": self.fail, "durations": self.durations, "hold": sorted(self.hold), "times": self.times,
-        }  # fmt: skip
+        return self.metadata_matches(req.metadata)
 
 
 @dataclass
-class Job:
+class Job(Tracked):
     obj: dict[str, Any]
     owner: str
     request: JobRequest
@@ -100,55 +87,29 @@ class Job:
     metrics: list[dict[str, float]] = field(default_factory=list)
 
     @property
-    def id(self) -> str:
-        return self.obj["id"]
-
-    @property
-    def status(self) -> str:
-        return self.obj["status"]
-
-    @property
     def model_name(self) -> str:
         req = self.request
         return f"ft:{req.base_snapshot}:{org_slug(self.organization)}:{req.suffix or ''}:{self.name_id}"
-
-    def render(self) -> dict[str, Any]:
-        return dict(self.obj)
 
 
 def org_slug(organization: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", organization.lower()).strip("-") or "personal"
 
 
-class FineTuningService:
+class FineTuningService(LifecycleService[Job, JobRule]):
     """``fake.services["fine_tuning"]``: the job engine plus its Python control API."""
 
-    def __init__(self, fake: Fake) -> None:
-        self.fake = fake
-        self._settling = False
-        fake.dispatcher.interceptors.append(self._catch_up)
-
-    # -- configuration ------------------------------------------------------------
-
-    def default_durations(self) -> dict[str, float]:
-        """Phase times in seconds: a few ``step_delay``s each, so a polling loop finishes fast."""
-        step = self.fake.config.step_delay
-        durations = {"validating_files": 2 * step, "queued": 2 * step, "running": 6 * step}
-        configured = (self.fake.config.extra.get("fine_tuning") or {}).get("durations") or {}
-        durations.update({k: float(v) for k, v in configured.items() if k in PHASES})
-        return durations
-
-    @property
-    def rules(self) -> list[Rule]:
-        return self.fake.state.shared.setdefault(RULES, [])
-
-    @property
-    def index(self) -> dict[str, Job]:
-        return self.fake.state.shared.setdefault(INDEX, {})
+    PHASES = PHASES
+    TERMINAL = TERMINAL
+    STEPS = {"validating_files": 2, "queued": 2, "running": 6}
+    CONFIG = "fine_tuning"
+    THING = "fine-tuning job"
+    COLLECTION, ACTIVE, INDEX, RULES = JOBS, ACTIVE, INDEX, RULES
+    RULE = JobRule
 
     # -- Python control API -------------------------------------------------------
 
-    def add_rule(
+    def add_rule(  # type: ignore[override]
         self,
         *,
         model: str | None = None,
@@ -158,18 +119,13 @@ class FineTuningService:
         durations: dict[str, float] | None = None,
         hold: str | list[str] | None = None,
         times: int | None = 1,
-    ) -> Rule:
+    ) -> JobRule:
         """Steer the next ``times`` jobs matching model/suffix/metadata (``times=None``: all of them)."""
-        holds = {hold} if isinstance(hold, str) else set(hold or ())
-        for phase in [*holds, *(durations or {})]:
-            _check_phase(phase)
+        steering = self._steering(hold, durations)
         if fail is not None:
             fail = _failure(fail)
-        with self.fake.state.lock:
-            rule = Rule(model, suffix, metadata, fail, {k: float(v) for k, v in (durations or {}).items()},
-                        holds, times)  # fmt: skip
-            self.rules.append(rule)
-        return rule
+        return self._add_rule(JobRule(model=model, suffix=suffix, metadata=metadata, fail=fail, times=times,
+                                      **steering))  # fmt: skip
 
     def fail_next(
         self,
@@ -180,62 +136,16 @@ class FineTuningService:
         phase: str = "validating_files",
         times: int | None = 1,
         **match: Any,
-    ) -> Rule:
+    ) -> JobRule:
         """The next matching job fails at the end of ``phase`` with ``error{code, message, param}``."""
         return self.add_rule(fail={"code": code, "message": message, "param": param, "phase": phase},
                              times=times, **match)  # fmt: skip
 
-    def hold_next(self, phase: str, *, times: int | None = 1, **match: Any) -> Rule:
-        """The next matching job stops in ``phase`` until ``release``."""
-        return self.add_rule(hold=phase, times=times, **match)
-
-    def set_timing(self, durations: dict[str, float], *, times: int | None = None, **match: Any) -> Rule:
-        """Seconds per phase for matching jobs (every job unless ``times`` or a match is given)."""
-        return self.add_rule(durations=durations, times=times, **match)
-
-    def clear_rules(self) -> None:
-        with self.fake.state.lock:
-            self.rules.clear()
-
     def job(self, job_id: str) -> Job:
         """A job of any owner, brought up to date."""
-        with self.fake.state.lock:
-            job = self.index.get(job_id)
-            if job is None:
-                raise errors.not_found("fine-tuning job", job_id)
-            self.settle(job)
-            return job
+        return self.get(job_id)
 
-    def hold(self, job_id: str, phase: str) -> dict[str, Any]:
-        """Stop a job in ``phase`` (now if it is there, else when it gets there)."""
-        _check_phase(phase)
-        with self.fake.state.lock:
-            job = self.job(job_id)
-            job.timeline.hold(phase, self.fake.clock.now())
-            return job.render()
-
-    def release(self, job_id: str | None = None) -> list[str]:
-        """Let held jobs (one, or all) move on; returns the ids released."""
-        with self.fake.state.lock:
-            now = self.fake.clock.now()
-            jobs = [self.job(job_id)] if job_id else list(self.index.values())
-            released = []
-            for job in jobs:
-                self.settle(job, now)
-                if job.timeline.holds:
-                    job.timeline.release(now)
-                    released.append(job.id)
-            return released
-
-    def set_job_timing(self, job_id: str, durations: dict[str, float]) -> dict[str, Any]:
-        """Change the phase times of an existing job (e.g. 0 to finish the current phase now)."""
-        with self.fake.state.lock:
-            job = self.job(job_id)
-            for phase, seconds in durations.items():
-                _check_phase(phase)
-                job.timeline.set_duration(phase, seconds)
-            self.settle(job)
-            return job.render()
+    set_job_timing = LifecycleService.set_durations
 
     def fail_job(self, job_id: str, code: str, message: str, param: str | None = None) -> dict[str, Any]:
         """Fail a job right now."""
@@ -245,35 +155,12 @@ class FineTuningService:
                 self._fail(job, self.fake.clock.now(), {"code": code, "message": message, "param": param})
             return job.render()
 
-    def complete(self, job_id: str) -> dict[str, Any]:
-        """Run a job to its end now (holds released, remaining phases take no time)."""
-        with self.fake.state.lock:
-            job = self.job(job_id)
-            now = self.fake.clock.now()
-            for phase in PHASES:
-                job.timeline.set_duration(phase, 0)
-            job.timeline.release(now)
-            self.settle(job, now)
-            return job.render()
-
     # -- lifecycle ----------------------------------------------------------------
 
     def create(self, ns: Namespace, req: JobRequest, organization: str, training: bytes,
                validation_data: bytes | None) -> Job:  # fmt: skip
         now = self.fake.clock.now()
-        durations = self.default_durations()
-        holds: set[str] = set()
-        fail = None
-        for rule in list(self.rules):
-            if not rule.matches(req):
-                continue
-            durations.update(rule.durations)
-            holds |= rule.hold
-            fail = rule.fail or fail
-            if rule.times is not None:
-                rule.times -= 1
-                if rule.times <= 0:
-                    self.rules.remove(rule)
+        durations, holds, fail = self._apply_rules(lambda rule: rule.matches(req))
         job = Job(
             obj=_initial_object(req, organization, int(now)),
             owner=ns.owner,
@@ -285,39 +172,13 @@ class FineTuningService:
             name_id="".join(secrets.choice(_BASE62) for _ in range(8)),
             fail=fail,
         )
-        ns.collection(JOBS).add(job.id, job)
-        ns.slots.setdefault(ACTIVE, {})[job.id] = job
-        self.index[job.id] = job
+        self._track(ns, job)
         self._event(job, now, f"Created fine-tuning job: {job.id}")
         files_note = f"Validating training file: {req.training_file}"
         if req.validation_file:
             files_note += f" and validation file: {req.validation_file}"
         self._event(job, now, files_note)
         return job
-
-    def settle(self, job: Job, now: float | None = None) -> None:
-        """Perform every transition and step that became due up to ``now``."""
-        now = self.fake.clock.now() if now is None else now
-        timeline = job.timeline
-        while job.status not in TERMINAL:
-            due = timeline.due()
-            ended = due is not None and due <= now
-            if timeline.phase == "running":
-                self._steps(job, due if ended else now, ended)  # type: ignore[arg-type]
-            if not ended:
-                break
-            self._end_phase(job, due)
-
-    def settle_owner(self, ns: Namespace, now: float | None = None) -> None:
-        if self._settling:
-            return
-        self._settling = True
-        try:
-            now = self.fake.clock.now() if now is None else now
-            for job in list((ns.slots.get(ACTIVE) or {}).values()):
-                self.settle(job, now)
-        finally:
-            self._settling = False
 
     def cancel(self, job: Job) -> None:
         now = self.fake.clock.now()
@@ -388,9 +249,11 @@ class FineTuningService:
         job.timeline.enter("queued", at)
         self._event(job, at, "Files validated, moving job to queued state")
 
-    def _steps(self, job: Job, upto: float, ended: bool = False) -> None:
+    def _progress(self, job: Job, upto: float, ended: bool) -> None:
         """Reach every step whose time has come (steps are spread evenly over the running phase)."""
         timeline = job.timeline
+        if timeline.phase != "running":
+            return
         target = job.steps if ended else min(job.steps, math.floor(timeline.progress(upto) * job.steps + 1e-9))
         duration = timeline.duration()
         stride = max(1, math.ceil(job.steps / MAX_METRIC_EVENTS))
@@ -490,9 +353,6 @@ class FineTuningService:
         self._event(job, at, body["message"], level="error")
         self._retire(job)
 
-    def _retire(self, job: Job) -> None:
-        (self.fake.state.namespace(job.owner).slots.get(ACTIVE) or {}).pop(job.id, None)
-
     def _estimate(self, job: Job) -> None:
         due = job.timeline.due()
         job.obj["estimated_finish"] = math.ceil(due) if due is not None else None
@@ -507,15 +367,6 @@ class FineTuningService:
         if data is not None:
             event["data"] = dict(data)
         job.events.add(event["id"], event)
-
-    # -- the interceptor ----------------------------------------------------------
-
-    def _catch_up(self, ctx: RequestContext, route: Route) -> None:
-        """Before any request of an owner, bring that owner's unfinished jobs up to date."""
-        if not ctx.ns.slots.get(ACTIVE):  # the common case: nothing pending, no lock taken
-            return
-        with self.fake.state.lock:
-            self.settle_owner(ctx.ns)
 
 
 def _initial_object(req: JobRequest, organization: str, now: int) -> dict[str, Any]:
@@ -546,14 +397,9 @@ def _initial_object(req: JobRequest, organization: str, now: int) -> dict[str, A
     }
 
 
-def _check_phase(phase: str) -> None:
-    if phase not in PHASES:
-        raise ValueError(f"unknown phase {phase!r}; expected one of {', '.join(PHASES)}")
-
-
 def _failure(fail: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(fail.get("code"), str) or not isinstance(fail.get("message"), str):
         raise ValueError("a failure needs a string 'code' and 'message'")
     phase = fail.get("phase", "validating_files")
-    _check_phase(phase)
+    check_phase(phase, PHASES)
     return {"code": fail["code"], "message": fail["message"], "param": fail.get("param"), "phase": phase}

@@ -12,6 +12,7 @@ from mockapi import errors
 from mockapi.batch import BATCHES, COMPLETION_WINDOWS, ENDPOINTS, Batch, BatchService
 from mockapi.common import paginate, validate_metadata
 from mockapi.context import RequestContext
+from mockapi.lifecycle import install_controls
 from mockapi.resources import files
 
 if TYPE_CHECKING:
@@ -36,12 +37,7 @@ def _service(ctx: RequestContext) -> BatchService:
 
 
 def _batch(ctx: RequestContext) -> Batch:
-    batch_id = ctx.params["batch_id"]
-    found: Batch | None = ctx.ns.collection(BATCHES).get(batch_id)
-    if found is None:
-        raise errors.not_found("batch", batch_id)  # wording unverified (core.md §12)
-    _service(ctx).settle(found)
-    return found
+    return _service(ctx).owned(ctx.ns, ctx.params["batch_id"])
 
 
 def create(ctx: RequestContext) -> dict[str, Any]:
@@ -89,13 +85,7 @@ def _output_ttl(value: Any) -> int | None:
 
 
 def list_batches(ctx: RequestContext) -> dict[str, Any]:
-    service = _service(ctx)
-
-    def render(found: Batch) -> dict[str, Any]:
-        service.settle(found)
-        return found.render()
-
-    body = paginate(ctx, ctx.ns.collection(BATCHES), render, default_limit=20, max_limit=100)
+    body = paginate(ctx, ctx.ns.collection(BATCHES), _service(ctx).rendered, default_limit=20, max_limit=100)
     # The spec types first_id/last_id as strings: left out of an empty page rather than null.
     return {k: v for k, v in body.items() if v is not None}
 
@@ -111,23 +101,5 @@ def cancel(ctx: RequestContext) -> dict[str, Any]:
 
 
 def _install_controls(fake: Fake, service: BatchService) -> None:
-    def add_rule(f: Fake, body: dict[str, Any], query: dict[str, str]) -> Any:
-        match = body.get("match") or {}
-        rule = service.add_rule(
-            endpoint=match.get("endpoint"), metadata=match.get("metadata"), fail=body.get("fail"),
-            durations=body.get("durations"), hold=body.get("hold"), times=body.get("times", 1),
-        )  # fmt: skip
-        return rule.describe()
-
-    control = fake.control
-    control.add("POST", "/batches/rules", add_rule)
-    control.add("GET", "/batches/rules", lambda f, b, q: {"rules": [r.describe() for r in service.rules]})
-    control.add("DELETE", "/batches/rules", lambda f, b, q: service.clear_rules() or {"cleared": True})
-    control.add("GET", "/batches/{batch_id}", lambda f, b, q: service.batch(q["batch_id"]).render())
-    control.add("POST", "/batches/{batch_id}/hold", lambda f, b, q: service.hold(q["batch_id"], b["phase"]))
-    control.add("POST", "/batches/{batch_id}/release", lambda f, b, q: {"released": service.release(q["batch_id"])})
-    control.add("POST", "/batches/release", lambda f, b, q: {"released": service.release()})
-    control.add("POST", "/batches/{batch_id}/timing",
-                lambda f, b, q: service.set_batch_timing(q["batch_id"], b["durations"]))  # fmt: skip
-    control.add("POST", "/batches/{batch_id}/complete", lambda f, b, q: service.complete(q["batch_id"]))
-    control.add("POST", "/batches/{batch_id}/expire", lambda f, b, q: service.expire(q["batch_id"]))
+    install_controls(fake.control, service, "/batches", "/batches", "batch_id")
+    fake.control.add("POST", "/batches/{batch_id}/expire", lambda f, b, q: service.expire(q["batch_id"]))

@@ -16,6 +16,7 @@ from mockapi.context import RequestContext
 from mockapi.finetune import params
 from mockapi.finetune.engine import CHECKPOINT_MODELS, JOBS, FineTuningService, Job
 from mockapi.ids import new_id
+from mockapi.lifecycle import install_controls
 from mockapi.resources import files
 
 if TYPE_CHECKING:
@@ -49,12 +50,7 @@ def _service(ctx: RequestContext) -> FineTuningService:
 
 
 def _job(ctx: RequestContext) -> Job:
-    job_id = ctx.params["fine_tuning_job_id"]
-    job: Job | None = ctx.ns.collection(JOBS).get(job_id)
-    if job is None:
-        raise errors.not_found("fine-tuning job", job_id)  # wording unverified (core.md §12)
-    _service(ctx).settle(job)
-    return job
+    return _service(ctx).owned(ctx.ns, ctx.params["fine_tuning_job_id"])
 
 
 # -- jobs ---------------------------------------------------------------------------
@@ -87,11 +83,6 @@ def _training_data(ctx: RequestContext, file_id: str, param: str) -> bytes:
 
 def list_jobs(ctx: RequestContext) -> dict[str, Any]:
     wanted = _metadata_filter(ctx.query)
-    service = _service(ctx)
-
-    def render(job: Job) -> dict[str, Any]:
-        service.settle(job)
-        return job.render()
 
     def where(job: Job) -> bool:
         metadata = job.obj.get("metadata") or {}
@@ -101,7 +92,7 @@ def list_jobs(ctx: RequestContext) -> dict[str, Any]:
             return not metadata  # `metadata=null`: jobs without metadata
         return all(metadata.get(k) == v for k, v in wanted.items())
 
-    body = paginate(ctx, ctx.ns.collection(JOBS), render, where=where if wanted is not None else None)
+    body = paginate(ctx, ctx.ns.collection(JOBS), _service(ctx).rendered, where=where if wanted is not None else None)
     return {"object": "list", "data": body["data"], "has_more": body["has_more"]}
 
 
@@ -209,26 +200,8 @@ def delete_permission(ctx: RequestContext) -> dict[str, Any]:
 
 
 def _install_controls(fake: Fake, service: FineTuningService) -> None:
-    def add_rule(f: Fake, body: dict[str, Any], query: dict[str, str]) -> Any:
-        match = body.get("match") or {}
-        rule = service.add_rule(
-            model=match.get("model"), suffix=match.get("suffix"), metadata=match.get("metadata"),
-            fail=body.get("fail"), durations=body.get("durations"), hold=body.get("hold"),
-            times=body.get("times", 1),
-        )  # fmt: skip
-        return rule.describe()
+    def fail(f: Fake, body: dict[str, Any], query: dict[str, str]) -> Any:
+        return service.fail_job(query["job_id"], body["code"], body["message"], body.get("param"))
 
-    control = fake.control
-    control.add("POST", "/fine_tuning/rules", add_rule)
-    control.add("GET", "/fine_tuning/rules", lambda f, b, q: {"rules": [r.describe() for r in service.rules]})
-    control.add("DELETE", "/fine_tuning/rules", lambda f, b, q: service.clear_rules() or {"cleared": True})
-    control.add("GET", "/fine_tuning/jobs/{job_id}", lambda f, b, q: service.job(q["job_id"]).render())
-    control.add("POST", "/fine_tuning/jobs/{job_id}/hold", lambda f, b, q: service.hold(q["job_id"], b["phase"]))
-    control.add("POST", "/fine_tuning/jobs/{job_id}/release",
-                lambda f, b, q: {"released": service.release(q["job_id"])})  # fmt: skip
-    control.add("POST", "/fine_tuning/release", lambda f, b, q: {"released": service.release()})
-    control.add("POST", "/fine_tuning/jobs/{job_id}/timing",
-                lambda f, b, q: service.set_job_timing(q["job_id"], b["durations"]))  # fmt: skip
-    control.add("POST", "/fine_tuning/jobs/{job_id}/fail",
-                lambda f, b, q: service.fail_job(q["job_id"], b["code"], b["message"], b.get("param")))  # fmt: skip
-    control.add("POST", "/fine_tuning/jobs/{job_id}/complete", lambda f, b, q: service.complete(q["job_id"]))
+    install_controls(fake.control, service, "/fine_tuning", "/fine_tuning/jobs", "job_id")
+    fake.control.add("POST", "/fine_tuning/jobs/{job_id}/fail", fail)
