@@ -76,10 +76,7 @@ def validate_metadata(value: Any, param: str = "metadata") -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise errors.APIError(
-            400, f"Invalid type for '{param}': expected an object, but got {_kind(value)} instead.",
-            param=param, code="invalid_type",
-        )
+        raise errors.invalid_type(param, "an object", value)
     if len(value) > METADATA_MAX_PAIRS:
         raise errors.APIError(
             400,
@@ -96,10 +93,7 @@ def validate_metadata(value: Any, param: str = "metadata") -> dict[str, str]:
                 param=f"{param}.{key}", code="string_above_max_length",
             )
         if not isinstance(item, str):
-            raise errors.APIError(
-                400, f"Invalid type for '{param}.{key}': expected a string, but got {_kind(item)} instead.",
-                param=f"{param}.{key}", code="invalid_type",
-            )
+            raise errors.invalid_type(f"{param}.{key}", "a string", item)
         if len(item) > METADATA_VALUE_MAX:
             raise errors.APIError(
                 400,
@@ -112,19 +106,3 @@ def validate_metadata(value: Any, param: str = "metadata") -> dict[str, str]:
 
 def deleted(obj_id: str, object_name: str) -> dict[str, Any]:
     return {"id": obj_id, "object": object_name, "deleted": True}
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a decimal"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"

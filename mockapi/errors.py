@@ -63,6 +63,36 @@ def invalid_value(param: str, value: Any, supported: list[str] | None = None) ->
     return APIError(400, message, param=param, code="invalid_value")
 
 
+def invalid_type(param: str, expected: str, value: Any, *, kind: str | None = None) -> APIError:
+    """``Invalid type for 'n': expected an integer, but got a string instead.``; ``kind`` overrides the
+    name of ``value``'s type."""
+    got = json_type_name(value) if kind is None else kind
+    return APIError(
+        400, f"Invalid type for '{param}': expected {expected}, but got {got} instead.",
+        param=param, code="invalid_type",
+    )  # fmt: skip
+
+
+def json_type_name(value: Any) -> str:
+    """How the real API's messages name a value's JSON type: ``null``, ``a boolean``, ``an integer``,
+    ``a decimal``, ``a string``, ``an array``, ``an object``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a decimal"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return "a " + type(value).__name__
+
+
 def unknown_parameter(name: str) -> APIError:
     return APIError(400, f"Unrecognized request argument supplied: {name}")
 

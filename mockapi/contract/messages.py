@@ -15,7 +15,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from mockapi.errors import APIError, invalid_value, missing_parameter, unknown_parameter
+from mockapi.errors import APIError, invalid_value, json_type_name, missing_parameter, unknown_parameter
 
 Kind = jsonschema_rs.ValidationErrorKind
 Path = tuple[str | int, ...]
@@ -254,24 +254,6 @@ def _or_list(items: list[str]) -> str:
     if len(items) <= 2:
         return " or ".join(items)
     return ", ".join(items[:-1]) + ", or " + items[-1]
-
-
-def json_type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a decimal"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return "a " + type(value).__name__
 
 
 def _invalid_enum(param: str | None, issue: Issue) -> APIError:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockapi import catalog, errors
-from mockapi.common import _kind, validate_metadata
+from mockapi.common import validate_metadata
 from mockapi.state import Namespace
 
 METHODS = ["supervised", "dpo", "reinforcement"]
@@ -79,7 +79,7 @@ def parse(body: dict[str, Any], ns: Namespace) -> JobRequest:
     if body.get("training_file") is None:
         raise errors.missing_parameter("training_file")
     if not isinstance(model_id, str):
-        raise _type("model", "a string", model_id)
+        raise errors.invalid_type("model", "a string", model_id)
     info, base_snapshot = _model(ns, model_id)
     method, hyper, grader = _method(body, info)
     return JobRequest(
@@ -154,7 +154,7 @@ def _method(body: dict[str, Any], info: catalog.ModelInfo) -> tuple[str, dict[st
         _supported("supervised", info)
         return "supervised", hyper, None
     if not isinstance(method, dict):
-        raise _type("method", "an object", method)
+        raise errors.invalid_type("method", "an object", method)
     kind = method.get("type")
     if kind is None:
         raise errors.missing_parameter("method.type")
@@ -169,14 +169,14 @@ def _method(body: dict[str, Any], info: catalog.ModelInfo) -> tuple[str, dict[st
         )
     settings = method.get(kind) or {}
     if not isinstance(settings, dict):
-        raise _type(f"method.{kind}", "an object", settings)
+        raise errors.invalid_type(f"method.{kind}", "an object", settings)
     grader = None
     if kind == "reinforcement":
         grader = settings.get("grader")
         if grader is None:
             raise errors.missing_parameter("method.reinforcement.grader")
         if not isinstance(grader, dict) or "type" not in grader:
-            raise _type("method.reinforcement.grader", "an object with a 'type'", grader)
+            raise errors.invalid_type("method.reinforcement.grader", "an object with a 'type'", grader)
     _supported(kind, info)
     hyper = _hyperparameters(settings.get("hyperparameters"), kind, f"method.{kind}.hyperparameters")
     return kind, hyper, grader
@@ -202,7 +202,7 @@ def _hyperparameters(value: Any, method: str, param: str) -> dict[str, Any]:
     if value is None:
         return out
     if not isinstance(value, dict):
-        raise _type(param, "an object", value)
+        raise errors.invalid_type(param, "an object", value)
     for name, item in value.items():
         if name not in allowed:
             raise errors.unknown_parameter(f"{param}.{name}")
@@ -219,7 +219,7 @@ def _bounded(param: str, value: Any, kind: type, low: float, high: float | None,
     numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
     if not numeric or (kind is int and not isinstance(value, int)):
         expected = "an integer" if kind is int else "a number"
-        raise _type(param, f"'auto' or {expected}", value)
+        raise errors.invalid_type(param, f"'auto' or {expected}", value)
     word = "integer" if kind is int else "decimal"
     if value < low or (exclusive and value == low):
         relation = ">" if exclusive else ">="
@@ -242,7 +242,7 @@ def _bounded(param: str, value: Any, kind: type, low: float, high: float | None,
 def _file_id(body: dict[str, Any], param: str) -> str:
     value = body.get(param)
     if not isinstance(value, str) or not value:
-        raise _type(param, "a string", value)
+        raise errors.invalid_type(param, "a string", value)
     return value
 
 
@@ -250,7 +250,7 @@ def _suffix(value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise _type("suffix", "a string", value)
+        raise errors.invalid_type("suffix", "a string", value)
     if not value:
         raise errors.APIError(
             400,
@@ -281,7 +281,7 @@ def _seed(value: Any) -> int:
     if value is None:
         return secrets.randbelow(SEED_MAX + 1)
     if not isinstance(value, int) or isinstance(value, bool):
-        raise _type("seed", "an integer", value)
+        raise errors.invalid_type("seed", "an integer", value)
     if not 0 <= value <= SEED_MAX:
         word = "below minimum" if value < 0 else "above maximum"
         bound = ">= 0" if value < 0 else f"<= {SEED_MAX}"
@@ -298,7 +298,7 @@ def _integrations(value: Any) -> list[dict[str, Any]]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise _type("integrations", "an array", value)
+        raise errors.invalid_type("integrations", "an array", value)
     if len(value) > MAX_INTEGRATIONS:
         raise errors.APIError(
             400,
@@ -310,7 +310,7 @@ def _integrations(value: Any) -> list[dict[str, Any]]:
     out = []
     for i, item in enumerate(value):
         if not isinstance(item, dict):
-            raise _type(f"integrations[{i}]", "an object", item)
+            raise errors.invalid_type(f"integrations[{i}]", "an object", item)
         if item.get("type") != "wandb":
             raise errors.invalid_value(f"integrations[{i}].type", item.get("type"), ["wandb"])
         wandb = item.get("wandb")
@@ -323,12 +323,3 @@ def _integrations(value: Any) -> list[dict[str, Any]]:
             "tags": list(wandb.get("tags") or []),
         }})  # fmt: skip
     return out
-
-
-def _type(param: str, expected: str, value: Any) -> errors.APIError:
-    return errors.APIError(
-        400,
-        f"Invalid type for '{param}': expected {expected}, but got {_kind(value)} instead.",
-        param=param,
-        code="invalid_type",
-    )

@@ -126,12 +126,7 @@ def wrong_endpoint(endpoint: str) -> errors.APIError:
 
 
 def invalid_type(name: str, expected: str, got: Any) -> errors.APIError:
-    return errors.APIError(
-        400,
-        f"Invalid type for '{name}': expected {expected}, but got {_json_kind(got)} instead.",
-        param=name,
-        code="invalid_type",
-    )
+    return errors.invalid_type(name, expected, got, kind=_json_kind(got))
 
 
 def unknown_parameter(name: str) -> errors.APIError:
@@ -205,16 +200,9 @@ def _show(value: Any) -> str:
 
 
 def _json_kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
+    """As ``errors.json_type_name``, but a file part is "a file" and any number "a number"."""
     if isinstance(value, UploadedFile):
         return "a file"
-    return "an object"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "a number"
+    return errors.json_type_name(value)

@@ -12,6 +12,7 @@ from typing import Any
 
 from mockapi import catalog, errors
 from mockapi.common import validate_metadata
+from mockapi.errors import invalid_type  # also used as params.invalid_type by the resources
 from mockapi.state import Namespace
 from mockapi.vectors.service import HELPER_EXPIRY
 
@@ -96,13 +97,6 @@ def array(body: dict[str, Any], name: str, max_items: int | None = None) -> list
     return value
 
 
-def invalid_type(name: str, expected: str, value: Any) -> errors.APIError:
-    return errors.APIError(
-        400, f"Invalid type for '{name}': expected {expected}, but got {_kind(value)} instead.",
-        param=name, code="invalid_type",
-    )
-
-
 def prefixed_id(value: Any, name: str, prefix: str) -> str:
     """Ids in bodies must carry their kind's prefix (``Expected an ID that begins with 'asst'.``)."""
     if not isinstance(value, str):
@@ -181,22 +175,6 @@ def truncation_strategy(value: Any) -> dict[str, Any]:
     last = integer({"truncation_strategy.last_messages": value.get("last_messages")},
                    "truncation_strategy.last_messages", 1)
     return {"type": kind, "last_messages": last}
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a decimal"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
 
 
 def tool_resources(
