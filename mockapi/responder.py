@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -29,6 +28,7 @@ import orjson
 
 from mockapi import schema_sample, tokens
 from mockapi.ids import new_id
+from mockapi.scriptbook import ScriptBook, Scripted
 
 
 @dataclass
@@ -139,11 +139,23 @@ class Script:
             "used": self.used,
         }
 
+    def answers(self, turn: Turn) -> bool:
+        """Whether this script has a reply left for ``turn``."""
+        return (self.repeat or self.used < len(self.replies)) and self.match.fits(turn)
 
-class Responder:
+    def next_reply(self) -> Reply:
+        return self.replies[min(self.used, len(self.replies) - 1)]
+
+    def use(self) -> Reply:
+        """The next reply, consumed (a fresh copy: new tool call ids)."""
+        reply = self.next_reply()
+        self.used += 1
+        return _fresh(reply)
+
+
+class Responder(Scripted[Script]):
     def __init__(self) -> None:
-        self._scripts: list[Script] = []
-        self._lock = threading.Lock()
+        self._book: ScriptBook[Script] = ScriptBook()
 
     # -- scripting API -------------------------------------------------------------
 
@@ -153,51 +165,17 @@ class Responder:
     ) -> str:
         """Answer matching turns with ``replies`` in order; returns the script id."""
         items = replies if isinstance(replies, list) else [replies]
-        script = Script(new_id("script_"), Match(**match), [reply_from(r) for r in items], repeat)
-        with self._lock:
-            self._scripts.append(script)
-        return script.id
-
-    def remove(self, script_id: str) -> bool:
-        with self._lock:
-            before = len(self._scripts)
-            self._scripts = [s for s in self._scripts if s.id != script_id]
-            return len(self._scripts) < before
-
-    def clear(self) -> None:
-        with self._lock:
-            self._scripts.clear()
-
-    def scripts(self) -> list[dict[str, Any]]:
-        return [s.describe() for s in self._scripts]
+        return self._book.add(Script(new_id("script_"), Match(**match), [reply_from(r) for r in items], repeat))
 
     # -- answering -----------------------------------------------------------------
 
     def respond(self, turn: Turn) -> Reply:
-        scripted = self._take(turn)
+        scripted = self._book.first(lambda s: s.answers(turn), Script.use)
         return scripted if scripted is not None else default_reply(turn)
 
     def peek(self, turn: Turn) -> Reply | None:
         """The scripted reply ``respond`` would give now, without consuming it (None: the default)."""
-        with self._lock:
-            for script in self._scripts:
-                if script.used >= len(script.replies) and not script.repeat:
-                    continue
-                if script.match.fits(turn):
-                    return script.replies[min(script.used, len(script.replies) - 1)]
-        return None
-
-    def _take(self, turn: Turn) -> Reply | None:
-        with self._lock:
-            for script in self._scripts:
-                if script.used >= len(script.replies) and not script.repeat:
-                    continue
-                if not script.match.fits(turn):
-                    continue
-                index = min(script.used, len(script.replies) - 1)
-                script.used += 1
-                return _fresh(script.replies[index])
-        return None
+        return self._book.first(lambda s: s.answers(turn), Script.next_reply)
 
 
 def _fresh(reply: Reply) -> Reply:

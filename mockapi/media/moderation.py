@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from dataclasses import dataclass, field
 from typing import Any
+
+from mockapi.scriptbook import ScriptBook, Scripted, check_times
 
 CATEGORIES = [
     "hate", "hate/threatening", "harassment", "harassment/threatening", "illicit", "illicit/violent",
@@ -96,13 +97,11 @@ class ModerationScript:
                 "scores": self.verdict.scores, "times": self.times}
 
 
-class ModerationService:
+class ModerationService(Scripted[ModerationScript]):
     """Scriptable verdicts: ``fake.services["moderations"]``."""
 
     def __init__(self) -> None:
-        self._scripts: list[ModerationScript] = []
-        self._lock = threading.Lock()
-        self._counter = 0
+        self._book: ScriptBook[ModerationScript] = ScriptBook()
 
     def script(
         self,
@@ -126,42 +125,16 @@ class ModerationService:
                 raise ValueError(f"unknown moderation category {name!r}; expected one of {CATEGORIES}")
         if regex is not None:
             re.compile(regex)
-        if times is not None and times < 1:
-            raise ValueError("times must be at least 1")
-        with self._lock:
-            self._counter += 1
-            script = ModerationScript(
-                f"modscript_{self._counter}", Verdict(flagged, dict(scores or {})),
-                contains=contains, equals=equals, regex=regex, image_url=image_url, model=model, times=times,
-            )
-            self._scripts.append(script)
-        return script.id
-
-    def scripts(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return [s.describe() for s in self._scripts]
-
-    def remove(self, script_id: str) -> bool:
-        with self._lock:
-            before = len(self._scripts)
-            self._scripts = [s for s in self._scripts if s.id != script_id]
-            return len(self._scripts) < before
-
-    def clear(self) -> None:
-        with self._lock:
-            self._scripts.clear()
+        check_times(times)
+        return self._book.add(ModerationScript(
+            f"modscript_{self._book.number()}", Verdict(flagged, dict(scores or {})),
+            contains=contains, equals=equals, regex=regex, image_url=image_url, model=model, times=times,
+        ))  # fmt: skip
 
     def scripted(self, text: str, images: list[str], model: str) -> Verdict | None:
         """The first matching script's verdict (using up one of its ``times``), or None."""
-        with self._lock:
-            for script in self._scripts:
-                if script.matches(text, images, model):
-                    if script.times is not None:
-                        script.times -= 1
-                        if script.times == 0:
-                            self._scripts.remove(script)
-                    return script.verdict
-        return None
+        script = self._book.take(lambda s: s.matches(text, images, model))
+        return script.verdict if script is not None else None
 
     def classify(self, text: str, images: list[str], model: str, *, omni: bool) -> dict[str, Any]:
         """One ``results[]`` entry for an input made of ``text`` and ``images``."""

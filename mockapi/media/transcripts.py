@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockapi import tokens
+from mockapi.scriptbook import ScriptBook, Scripted, check_times
 
 MAX_REMEMBERED = 256
 SEGMENT_WORDS = 30
@@ -85,13 +86,12 @@ class TranscriptScript:
 
 
 @dataclass
-class TranscriptionService:
+class TranscriptionService(Scripted[TranscriptScript]):
     """``fake.services["transcriptions"]``: scripted transcripts and the memory of spoken audio."""
 
-    _scripts: list[TranscriptScript] = field(default_factory=list)
+    _book: ScriptBook[TranscriptScript] = field(default_factory=ScriptBook)
     _spoken: OrderedDict[str, str] = field(default_factory=OrderedDict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _counter: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)  # guards _spoken
 
     def script(
         self,
@@ -117,30 +117,15 @@ class TranscriptionService:
             raise ValueError("a transcript script needs text (or turns)")
         if task not in (None, "transcribe", "translate"):
             raise ValueError("task must be 'transcribe' or 'translate'")
-        if times is not None and times < 1:
-            raise ValueError("times must be at least 1")
-        with self._lock:
-            self._counter += 1
-            script = TranscriptScript(
-                f"transcript_{self._counter}", Transcript(text, language, turns), filename=filename, model=model,
-                task=task, audio_sha256=audio_sha256, times=times,
-            )
-            self._scripts.append(script)
-        return script.id
-
-    def scripts(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return [s.describe() for s in self._scripts]
-
-    def remove(self, script_id: str) -> bool:
-        with self._lock:
-            before = len(self._scripts)
-            self._scripts = [s for s in self._scripts if s.id != script_id]
-            return len(self._scripts) < before
+        check_times(times)
+        return self._book.add(TranscriptScript(
+            f"transcript_{self._book.number()}", Transcript(text, language, turns), filename=filename, model=model,
+            task=task, audio_sha256=audio_sha256, times=times,
+        ))  # fmt: skip
 
     def clear(self) -> None:
+        super().clear()
         with self._lock:
-            self._scripts.clear()
             self._spoken.clear()
 
     def remember_speech(self, audio: bytes, text: str) -> None:
@@ -152,14 +137,10 @@ class TranscriptionService:
 
     def transcript(self, audio: bytes, filename: str, model: str, task: str) -> Transcript:
         digest = _digest(audio)
+        script = self._book.take(lambda s: s.matches(filename, model, task, digest))
+        if script is not None:
+            return script.transcript
         with self._lock:
-            for script in self._scripts:
-                if script.matches(filename, model, task, digest):
-                    if script.times is not None:
-                        script.times -= 1
-                        if script.times == 0:
-                            self._scripts.remove(script)
-                    return script.transcript
             spoken = self._spoken.get(digest)
         if spoken is not None:
             return Transcript(spoken)
