@@ -97,7 +97,7 @@ def shape(reply: Reply, req: ChatRequest, index: int) -> Choice:
     truncated = cut or refusal_cut
     call_tokens = 0
     if calls:
-        calls, call_tokens, calls_cut = _shape_calls(calls, model, None if budget is None else budget - used)
+        calls, call_tokens, calls_cut = shape_calls(calls, model, None if budget is None else budget - used)
         truncated = truncated or calls_cut
     used += call_tokens
     if truncated:
@@ -133,7 +133,7 @@ def _shape_text(value: str | None, req: ChatRequest, budget: int | None) -> tupl
     return shaped, ids, cut
 
 
-def _shape_calls(calls: list[ToolCall], model: str, budget: int | None) -> tuple[list[ToolCall], int, bool]:
+def shape_calls(calls: list[ToolCall], model: str, budget: int | None) -> tuple[list[ToolCall], int, bool]:
     """Calls within the token budget; a call cut short keeps its name and a prefix of its arguments."""
     kept: list[ToolCall] = []
     used = 0

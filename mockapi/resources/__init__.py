@@ -24,6 +24,7 @@ MODULES = [
     "vector_stores",
     # Model endpoints
     "chat",
+    "responses", "conversations",
     "completions",
     "embeddings",
     "moderations",

@@ -1,0 +1,48 @@
+"""The Responses API (``/responses``) and Conversations (``/conversations``) on the shared responder.
+
+``create(ctx)`` is the whole of ``POST /responses``: validate the request and
+build its context (``request``: input items, instructions, the
+``previous_response_id`` chain or the ``conversation``), ask the responder
+and shape the reply into output items (``render``), keep it (``records``:
+``store``, background lifecycle, conversation items) and answer with the
+response object or its event stream (``stream``). Stored responses are read
+through ``store``; conversations through ``conversations``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockapi.chat.render import reply_error
+from mockapi.context import RequestContext
+from mockapi.responses import items, records, render, request, stream
+from mockapi.responses.records import StoredResponse
+from mockapi.streaming import EventStream
+
+
+def create(ctx: RequestContext) -> dict[str, Any] | EventStream:
+    req = request.parse(ctx)
+    now = ctx.fake.clock.now()
+    outcome = render.generate(req, ctx.fake, ctx.owner, now)
+    if outcome.status == "failed" and not (req.background or req.stream):
+        raise reply_error(outcome.error or {})  # a plain request fails like the chat surface does
+    response_id = items.new_id("resp_")
+    created = int(now)
+    completed_at = created if outcome.status == "completed" else None
+    final = render.response_body(req, response_id, created, outcome, status=outcome.status, completed_at=completed_at)
+    record = StoredResponse(
+        body=final, input_items=req.input_items, prefix=req.prefix,
+        conversation_id=req.conversation.id if req.conversation is not None else None,
+    )
+    if req.background and not req.stream:
+        # Queued now; the finished body shows once its phases have passed on the shared clock.
+        step = ctx.fake.config.step_delay
+        record.final = final
+        record.body = render.response_body(req, response_id, created, None, status="queued")
+        record.starts_at = now + float(outcome.delays.get("queued", step))
+        record.done_at = record.starts_at + float(outcome.delays.get("in_progress", step))
+    records.save(ctx.ns, record, req.store)
+    if req.stream:
+        events = stream.events(final, req.model, obfuscate=req.include_obfuscation, queued=req.background)
+        return EventStream(stream.sse(events))
+    return record.body

@@ -1,0 +1,221 @@
+"""Conversation items: what the caller sends as ``input``, what is stored and listed, what the model sees.
+
+One stored form serves every place an item appears: a response's
+``input_items``, a conversation's items and the context a later response
+chains onto. Input messages become ``message`` items with ``input_text`` parts
+(assistant messages with ``output_text`` parts), every item gets an id with
+the real prefix (``msg_``, ``fc_``, ``fco_``, ``fs_`` + 48 hex) and a
+``status``. ``to_chat`` turns a list of stored items into the chat-style
+messages the responder reads.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from mockapi import errors, tokens
+from mockapi.chat.request import type_error
+from mockapi.state import Namespace
+
+INDEX_SLOT = "response_items"  # ns.slots: item id -> stored item (item_reference lookups)
+ROLES = ("user", "assistant", "system", "developer")
+PREFIXES = {
+    "message": "msg_",
+    "function_call": "fc_",
+    "function_call_output": "fco_",
+    "file_search_call": "fs_",
+    "reasoning": "rs_",
+    "web_search_call": "ws_",
+    "computer_call": "cu_",
+    "computer_call_output": "cuo_",
+}
+
+
+def new_id(prefix: str) -> str:
+    """``msg_`` + 48 hex, the shape of real Responses ids (``ids.new_id`` keeps Assistants' ``msg_`` shape)."""
+    return prefix + secrets.token_hex(24)
+
+
+def item_id(kind: str) -> str:
+    return new_id(PREFIXES.get(kind, "item_"))
+
+
+# -- normalizing what the caller sends ---------------------------------------------------------
+
+
+def from_input(value: Any, ns: Namespace, param: str = "input") -> list[dict[str, Any]]:
+    """The stored items of an ``input`` (a string or a list of items); references resolve to their item."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [user_message(value)]
+    if not isinstance(value, list):
+        raise type_error(param, value)
+    return [normalize(item, ns, f"{param}[{i}]") for i, item in enumerate(value)]
+
+
+def user_message(text: str) -> dict[str, Any]:
+    return {
+        "id": item_id("message"), "type": "message", "status": "completed", "role": "user",
+        "content": [{"type": "input_text", "text": text}],
+    }
+
+
+def normalize(item: Any, ns: Namespace, param: str) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise type_error(param, item)
+    kind = item.get("type")
+    if kind is None and "role" in item:
+        kind = "message"
+    if kind == "message":
+        return _message(item, param)
+    if kind == "item_reference":
+        return _reference(item, ns, param)
+    if kind == "function_call":
+        return _function_call(item, param)
+    if kind == "function_call_output":
+        return _function_output(item, param)
+    if not isinstance(kind, str):
+        raise errors.missing_parameter(f"{param}.type")
+    # Other item types (reasoning, hosted tool calls...) are kept as given; the model ignores them.
+    stored = dict(item)
+    stored.setdefault("id", item_id(kind))
+    return stored
+
+
+def _message(item: dict[str, Any], param: str) -> dict[str, Any]:
+    role = item.get("role")
+    if role not in ROLES:
+        raise errors.invalid_value(f"{param}.role", role, list(ROLES))
+    content = item.get("content")
+    if content is None:
+        raise errors.missing_parameter(f"{param}.content")
+    assistant = role == "assistant"
+    if isinstance(content, str):
+        parts = [_text_part(content, assistant)]
+    elif isinstance(content, list):
+        parts = [_part(p, assistant, f"{param}.content[{i}]") for i, p in enumerate(content)]
+    else:
+        raise type_error(f"{param}.content", content)
+    return {
+        "id": item.get("id") or item_id("message"), "type": "message", "status": item.get("status") or "completed",
+        "role": role, "content": parts,
+    }
+
+
+def _text_part(text: str, assistant: bool) -> dict[str, Any]:
+    if assistant:
+        return {"type": "output_text", "text": text, "annotations": [], "logprobs": []}
+    return {"type": "input_text", "text": text}
+
+
+def _part(part: Any, assistant: bool, param: str) -> dict[str, Any]:
+    if not isinstance(part, dict):
+        raise type_error(param, part)
+    kind = part.get("type")
+    if kind in ("input_text", "output_text"):
+        text = _need(part, "text", str, param)
+        if assistant:
+            return {**_text_part(text, True), **{k: part[k] for k in ("annotations", "logprobs") if k in part}}
+        return _text_part(text, False)
+    return dict(part)  # images, files, refusals: kept as sent
+
+
+def _need(item: dict[str, Any], name: str, kinds: type | tuple[type, ...], param: str) -> Any:
+    value = item.get(name)
+    if value is None:
+        raise errors.missing_parameter(f"{param}.{name}")
+    if not isinstance(value, kinds):
+        raise type_error(f"{param}.{name}", value)
+    return value
+
+
+def _function_call(item: dict[str, Any], param: str) -> dict[str, Any]:
+    for name in ("call_id", "name", "arguments"):
+        _need(item, name, str, param)
+    return {
+        "id": item.get("id") or item_id("function_call"), "type": "function_call",
+        "status": item.get("status") or "completed", "arguments": item["arguments"], "call_id": item["call_id"],
+        "name": item["name"],
+    }
+
+
+def _function_output(item: dict[str, Any], param: str) -> dict[str, Any]:
+    call_id = _need(item, "call_id", str, param)
+    output = _need(item, "output", (str, list), param)
+    return {
+        "id": item.get("id") or item_id("function_call_output"), "type": "function_call_output",
+        "status": item.get("status") or "completed", "call_id": call_id, "output": output,
+    }
+
+
+def _reference(item: dict[str, Any], ns: Namespace, param: str) -> dict[str, Any]:
+    ref = item.get("id")
+    found = index(ns).get(ref) if isinstance(ref, str) else None
+    if found is None:
+        raise errors.APIError(400, f"Item with id '{ref}' not found.", param=f"{param}.id")
+    return found
+
+
+# -- the owner's item index (item_reference) ------------------------------------------------------
+
+
+def index(ns: Namespace) -> dict[str, dict[str, Any]]:
+    found = ns.slots.get(INDEX_SLOT)
+    if found is None:
+        found = ns.slots[INDEX_SLOT] = {}
+    return found
+
+
+def remember(ns: Namespace, stored: list[dict[str, Any]]) -> None:
+    known = index(ns)
+    for item in stored:
+        if isinstance(item.get("id"), str):
+            known[item["id"]] = item
+
+
+# -- tool-call pairing ----------------------------------------------------------------------------
+
+
+def check_pairs(context: list[dict[str, Any]]) -> None:
+    """Every function call has its output and every output its call, with the real API's wording."""
+    calls = {i["call_id"] for i in context if i.get("type") == "function_call"}
+    answered = set()
+    for item in context:
+        if item.get("type") != "function_call_output":
+            continue
+        if item["call_id"] not in calls:
+            raise errors.APIError(
+                400, f"No tool call found for function call output with call_id {item['call_id']}.", param="input"
+            )
+        answered.add(item["call_id"])
+    for item in context:
+        if item.get("type") == "function_call" and item["call_id"] not in answered:
+            raise errors.APIError(400, f"No tool output found for function call {item['call_id']}.", param="input")
+
+
+# -- what the model sees ----------------------------------------------------------------------------
+
+
+def to_chat(context: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Chat-style messages for the responder: consecutive function calls join one assistant message."""
+    messages: list[dict[str, Any]] = []
+    for item in context:
+        kind = item.get("type")
+        if kind == "message":
+            messages.append({"role": item["role"], "content": tokens.message_text(item.get("content"))})
+        elif kind == "function_call":
+            call = {"id": item["call_id"], "type": "function",
+                    "function": {"name": item["name"], "arguments": item["arguments"]}}
+            last = messages[-1] if messages else None
+            if last is not None and last["role"] == "assistant" and last.get("tool_calls") is not None:
+                last["tool_calls"].append(call)
+            else:
+                messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
+        elif kind == "function_call_output":
+            output = item["output"]
+            text = output if isinstance(output, str) else tokens.message_text(output)
+            messages.append({"role": "tool", "tool_call_id": item["call_id"], "content": text})
+    return messages
+

@@ -1,0 +1,266 @@
+"""From the responder's ``Reply`` to a ``response`` object (output items, usage, status).
+
+``generate`` asks the shared responder (``surface="responses"``) and shapes
+the reply: text and refusal become one ``message`` item (``output_text`` /
+``refusal`` parts), function calls become ``function_call`` items with their
+``call_id``. A ``file_search`` call runs against the caller's vector stores
+inside the same response (a ``file_search_call`` item) and the model is asked
+again with the results, as the real service does with hosted tools.
+``max_output_tokens`` truncates with the real tokenizer (the chat surface's
+shaping helpers) and ends the response ``incomplete``. The stream
+(``stream.py``) is derived from the very body built here, so both agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mockapi import tokens
+from mockapi.chat import text as text_shaping
+from mockapi.chat.render import shape_calls
+from mockapi.responder import Reply, ToolCall, Turn
+from mockapi.responses import items as item_store
+from mockapi.responses.request import INCLUDABLE_LOGPROBS, INCLUDABLE_SEARCH_RESULTS, ResponseRequest
+
+if TYPE_CHECKING:
+    from mockapi.fake import Fake
+
+MAX_TOOL_ROUNDS = 4  # hosted tool calls answered inside one response before it must end
+ERROR_CODES = (
+    "server_error", "rate_limit_exceeded", "invalid_prompt", "vector_store_timeout", "invalid_image",
+    "invalid_image_format", "invalid_base64_image", "invalid_image_url", "image_too_large", "image_too_small",
+    "image_parse_error", "image_content_policy_violation", "invalid_image_mode", "image_file_too_large",
+    "unsupported_image_media_type", "empty_image_file", "failed_to_download_image", "image_file_not_found",
+)
+INCOMPLETE_REASONS = ("max_output_tokens", "content_filter")
+DEFAULT_RESULTS = 20  # file_search max_num_results
+OPTIONAL_STRINGS = ("prompt_cache_key", "safety_identifier", "user")
+
+
+@dataclass
+class Outcome:
+    """What the model produced for one request, before it is wrapped in a response object."""
+
+    output: list[dict[str, Any]]
+    output_tokens: int = 0
+    status: str = "completed"  # completed | incomplete | failed
+    incomplete: str | None = None
+    error: dict[str, Any] | None = None  # the scripted {code, message}
+    delays: dict[str, float] = field(default_factory=dict)
+
+
+def generate(req: ResponseRequest, fake: Fake, owner: str, now: float) -> Outcome:
+    responder = fake.responder
+    messages = req.chat_messages()
+    output: list[dict[str, Any]] = []
+    searched: list[dict[str, Any]] = []
+    for round_number in range(MAX_TOOL_ROUNDS):
+        turn = req.turn(owner, messages)
+        scripted = responder.peek(turn) is not None
+        reply = responder.respond(turn)
+        if reply.error:
+            return Outcome(output, status="failed", error=dict(reply.error), delays=dict(reply.delays))
+        searches = [c for c in reply.tool_calls if c.type == "file_search"]
+        if searches and round_number < MAX_TOOL_ROUNDS - 1:
+            results = [file_search(fake, req, owner, call, turn, now) for call in searches]
+            output += [item for item, _ in results]
+            hits = [found for _, found in results]
+            searched += [hit for found in hits for hit in found]
+            messages = [*messages, *search_history(searches, hits)]
+            continue
+        outcome = shape(req, reply, output, [] if scripted else searched)
+        outcome.delays = dict(reply.delays)
+        return outcome
+    raise AssertionError("unreachable: the last round always shapes a reply")
+
+
+# -- shaping the final reply ----------------------------------------------------------------------
+
+
+def shape(req: ResponseRequest, reply: Reply, output: list[dict[str, Any]], cited: list[dict[str, Any]]) -> Outcome:
+    model = req.model
+    budget = req.max_output_tokens
+    used = 0
+    truncated = False
+    calls = reply.function_calls
+    if calls and not req.parallel_tool_calls:
+        calls = calls[:1]
+    parts: list[dict[str, Any]] = []
+    if reply.text is not None or (reply.refusal is None and not calls):
+        value = reply.text or ""
+        annotations = [_annotation(a) for a in reply.annotations] or citations(cited, len(value))
+        value, ids, cut = _cut(value, model, None if budget is None else budget - used)
+        used += len(ids)
+        truncated = truncated or cut
+        logprobs = []
+        if req.wants(INCLUDABLE_LOGPROBS):
+            logprobs = text_shaping.token_logprobs(ids, model, req.top_logprobs, f"{model}|responses|{len(output)}")
+        parts.append({
+            "type": "output_text", "text": value, "logprobs": logprobs,
+            "annotations": [a for a in annotations if a.get("index", a.get("end_index", 0)) <= len(value)],
+        })
+    if reply.refusal is not None:
+        refusal, ids, cut = _cut(reply.refusal, model, None if budget is None else budget - used)
+        used += len(ids)
+        truncated = truncated or cut
+        parts.append({"type": "refusal", "refusal": refusal})
+    status, reason = "completed", None
+    message = None
+    if parts:
+        message = {"id": item_store.item_id("message"), "type": "message", "status": "completed",
+                   "content": parts, "role": "assistant"}
+        output = [*output, message]
+    if calls and not truncated:
+        kept, call_tokens, calls_cut = shape_calls(calls, model, None if budget is None else budget - used)
+        used += call_tokens
+        truncated = calls_cut
+        output = [*output, *(_function_call(c, i == len(kept) - 1 and calls_cut) for i, c in enumerate(kept))]
+    if truncated:
+        status, reason, used = "incomplete", "max_output_tokens", budget or used
+    elif reply.finish_reason == "content_filter" or reply.incomplete in INCOMPLETE_REASONS:
+        status, reason = "incomplete", reply.incomplete if reply.incomplete in INCOMPLETE_REASONS else "content_filter"
+    if status == "incomplete" and message is not None:
+        message["status"] = "incomplete"
+    return Outcome(output, used, status, reason)
+
+
+def _cut(value: str, model: str, budget: int | None) -> tuple[str, list[int], bool]:
+    if budget is None:
+        return value, tokens.encode(value, model) if value else [], False
+    return text_shaping.truncate(value, max(budget, 0), model)
+
+
+def _function_call(call: ToolCall, cut: bool) -> dict[str, Any]:
+    return {
+        "id": item_store.item_id("function_call"), "type": "function_call",
+        "status": "incomplete" if cut else "completed", "arguments": call.arguments, "call_id": call.id,
+        "name": call.name,
+    }
+
+
+def _annotation(given: dict[str, Any]) -> dict[str, Any]:
+    """A scripted annotation in the Responses shape (Assistants-style citations are converted)."""
+    kind = given.get("type")
+    nested = given.get(kind) if isinstance(given.get(kind), dict) else {}
+    if kind in ("file_citation", "file_path") and "file_id" not in given and nested:
+        converted = {"type": kind, "file_id": nested.get("file_id"), "index": given.get("end_index", 0)}
+        if kind == "file_citation":
+            converted["filename"] = given.get("filename") or nested.get("filename") or ""
+        return converted
+    return dict(given)
+
+
+def citations(hits: list[dict[str, Any]], at: int) -> list[dict[str, Any]]:
+    """The default reply after a file search cites each file it used once, at the end of its text."""
+    cited: list[dict[str, Any]] = []
+    for hit in hits:
+        if all(c["file_id"] != hit["file_id"] for c in cited):
+            cited.append({"type": "file_citation", "file_id": hit["file_id"], "filename": hit["filename"], "index": at})
+    return cited
+
+
+# -- file search (hosted tool) ---------------------------------------------------------------------
+
+
+def file_search(
+    fake: Fake, req: ResponseRequest, owner: str, call: ToolCall, turn: Turn, now: float,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Run one search on the request's vector stores: the ``file_search_call`` item and its results."""
+    tool = next((t.get("file_search") or {} for t in req.chat_tools if t["type"] == "file_search"), {})
+    query = call.query or turn.last_user_text
+    ranking = tool.get("ranking_options") or {}
+    limit = int(tool.get("max_num_results") or DEFAULT_RESULTS)
+    threshold = float(ranking.get("score_threshold") or 0.0)
+    vectors = fake.services.get("vector_stores")
+    hits = []
+    if vectors is not None:
+        hits = vectors.search_for_run(owner, list(tool.get("vector_store_ids") or []), query, limit, threshold, now)
+    results = [
+        {"file_id": h.file_id, "filename": h.filename, "score": h.score, "text": h.text,
+         "attributes": h.attributes or {}}
+        for h in hits
+    ]
+    item = {
+        "id": item_store.item_id("file_search_call"), "type": "file_search_call", "status": "completed",
+        "queries": [query], "results": results if req.wants(INCLUDABLE_SEARCH_RESULTS) else None,
+    }
+    return item, results
+
+
+def search_history(calls: list[ToolCall], results: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The search as the model sees it next: a tool call and a tool message with the found text."""
+    history: list[dict[str, Any]] = [{
+        "role": "assistant", "content": None,
+        "tool_calls": [{"id": c.id, "type": "function", "function": {"name": "file_search", "arguments": c.query or ""}}
+                       for c in calls],
+    }]
+    for call, found in zip(calls, results, strict=True):
+        history.append({"role": "tool", "tool_call_id": call.id, "content": "\n".join(h["text"] for h in found)})
+    return history
+
+
+# -- the response object ---------------------------------------------------------------------------
+
+
+def failure(error: dict[str, Any]) -> dict[str, str]:
+    code = error.get("code")
+    message = error.get("message") or "The server had an error while processing your request. Sorry about that!"
+    return {"code": code if code in ERROR_CODES else "server_error", "message": str(message)}
+
+
+def usage(input_tokens: int, output_tokens: int) -> dict[str, Any]:
+    return {
+        "input_tokens": input_tokens,
+        # cache_write_tokens: required by the current SDK's ResponseUsage, newer than the document
+        "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+        "output_tokens": output_tokens,
+        "output_tokens_details": {"reasoning_tokens": 0},
+        "total_tokens": input_tokens + output_tokens,
+    }
+
+
+def response_body(
+    req: ResponseRequest, response_id: str, created_at: int, outcome: Outcome | None, *, status: str,
+    completed_at: int | None = None,
+) -> dict[str, Any]:
+    """The ``response`` object; ``outcome`` None gives the empty shell of a queued / in-progress response."""
+    body = req.body
+    finished = outcome is not None
+    response = {
+        "id": response_id,
+        "object": "response",
+        "created_at": created_at,
+        "status": status,
+        "background": req.background,
+        "completed_at": completed_at,
+        "conversation": {"id": req.conversation.id} if req.conversation is not None else None,
+        "error": failure(outcome.error) if finished and outcome.error else None,
+        "incomplete_details": {"reason": outcome.incomplete} if finished and outcome.incomplete else None,
+        "instructions": req.instructions,
+        "max_output_tokens": req.max_output_tokens,
+        "max_tool_calls": body.get("max_tool_calls"),
+        "model": req.echo_model,
+        "output": outcome.output if finished else [],
+        "parallel_tool_calls": req.parallel_tool_calls,
+        "previous_response_id": req.previous.id if req.previous is not None else None,
+        "prompt_cache_retention": body.get("prompt_cache_retention"),
+        "reasoning": req.reasoning,
+        "service_tier": req.service_tier,
+        "store": req.store,
+        "temperature": req.temperature,
+        "text": {"format": req.text_format, "verbosity": (body.get("text") or {}).get("verbosity") or "medium"},
+        "tool_choice": req.tool_choice,
+        "tools": req.tools,
+        "top_logprobs": req.top_logprobs,
+        "top_p": req.top_p,
+        "truncation": body.get("truncation") or "disabled",
+        "metadata": req.metadata,
+    }
+    if finished and outcome.status != "failed":
+        response["usage"] = usage(req.input_tokens(), outcome.output_tokens)  # left out until there is one
+    # The document types these as strings: left out when not given (the real API sends null).
+    for name in OPTIONAL_STRINGS:
+        if isinstance(body.get(name), str):
+            response[name] = body[name]
+    return response
