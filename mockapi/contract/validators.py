@@ -121,10 +121,41 @@ class Contract:
     # -- schemas and closures -------------------------------------------------------------
 
     def validation_document(self) -> dict[str, Any]:
-        """The normalized document with the overlay's schemas and patches in its components: what the
-        fast validators check against, for tools that want the same contract (openapi-core, schemathesis)."""
+        """The normalized document with the overlay's schemas and patches in its components, its query
+        parameter bounds and its error responses in the operations: what the fast validators check against,
+        for tools that want the same contract (openapi-core, schemathesis). The loaded document is not changed."""
         components = {**self.document.get("components", {}), "schemas": dict(self._schemas)}
-        return {**self.document, "components": components}
+        return {**self.document, "components": components, "paths": self._overlaid_paths()}
+
+    def error_statuses(self, method: str, path_template: str) -> list[str]:
+        """Error statuses the overlay's ``error_responses`` add to an operation (every one, plus its own)."""
+        section = self.overlay.get("error_responses", {})
+        extra = section.get("operations", {}).get(f"{method.upper()} {path_template}", {})
+        return [str(s) for s in section.get("every", [])] + [str(s) for s in extra if s != "source"]
+
+    def _overlaid_paths(self) -> dict[str, Any]:
+        bounds = self.overlay.get("query_parameters", {})
+        error = {"description": "Error (contracts/overlay.yaml error_responses)",
+                 "content": {JSON_MEDIA: {"schema": {"$ref": COMPONENT_PREFIX + ERROR_ENVELOPE}}}}
+        paths: dict[str, Any] = {}
+        for path, item in self.document.get("paths", {}).items():
+            item = dict(item)
+            for method in HTTP_METHODS:
+                if not isinstance(item.get(method), dict):
+                    continue
+                op = item[method] = dict(item[method])
+                responses = op["responses"] = dict(op.get("responses") or {})
+                for status in self.error_statuses(method, path):
+                    responses.setdefault(status, error)  # a status the document declares keeps its own body
+                limits = bounds.get(f"{method.upper()} {path}")
+                if limits and "parameters" in op:
+                    op["parameters"] = [
+                        {**p, "schema": {**(p.get("schema") or {}), **limits[p["name"]]}}
+                        if p.get("in") == "query" and p.get("name") in limits else p
+                        for p in op["parameters"]
+                    ]
+            paths[path] = item
+        return paths
 
     def schema(self, name: str) -> dict[str, Any] | None:
         """A component schema by name (the document's, or the overlay's such as ErrorEnvelope)."""
