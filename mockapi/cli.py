@@ -20,9 +20,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--manual-clock", action="store_true", help="freeze time until advanced via the control plane")
     serve.add_argument("--no-control-plane", action="store_true", help="hide /__mockapi__ (behave like the real API)")
 
+    from mockapi.conformance.command import add_parser as add_conformance
+
+    add_conformance(commands)
+
     args = parser.parse_args(argv)
     if args.command == "serve":
         return serve_command(args)
+    if args.command == "conformance":
+        from mockapi.conformance.command import run as conformance_command
+
+        return conformance_command(args)
     return 2
 
 
