@@ -78,29 +78,14 @@ def validate_metadata(value: Any, param: str = "metadata") -> dict[str, str]:
     if not isinstance(value, dict):
         raise errors.invalid_type(param, "an object", value)
     if len(value) > METADATA_MAX_PAIRS:
-        raise errors.APIError(
-            400,
-            f"Invalid '{param}': too many properties. Expected an object with at most {METADATA_MAX_PAIRS} "
-            f"properties, but got an object with {len(value)} properties instead.",
-            param=param, code="object_above_max_properties",
-        )
+        raise errors.too_many_properties(param, METADATA_MAX_PAIRS, len(value))
     for key, item in value.items():
         if len(key) > METADATA_KEY_MAX:
-            raise errors.APIError(
-                400,
-                f"Invalid '{param}': string too long. Expected a string with maximum length {METADATA_KEY_MAX}, "
-                f"but got a string with length {len(key)} instead.",
-                param=f"{param}.{key}", code="string_above_max_length",
-            )
+            raise errors.string_too_long(f"{param}.{key}", METADATA_KEY_MAX, len(key), name=param)
         if not isinstance(item, str):
             raise errors.invalid_type(f"{param}.{key}", "a string", item)
         if len(item) > METADATA_VALUE_MAX:
-            raise errors.APIError(
-                400,
-                f"Invalid '{param}.{key}': string too long. Expected a string with maximum length "
-                f"{METADATA_VALUE_MAX}, but got a string with length {len(item)} instead.",
-                param=f"{param}.{key}", code="string_above_max_length",
-            )
+            raise errors.string_too_long(f"{param}.{key}", METADATA_VALUE_MAX, len(item))
     return dict(value)
 
 

@@ -73,6 +73,34 @@ def invalid_type(param: str, expected: str, value: Any, *, kind: str | None = No
     )  # fmt: skip
 
 
+def string_too_long(param: str, maximum: int, length: int, *, name: str | None = None) -> APIError:
+    """``Invalid 'x': string too long. ...``; ``name`` is the one the message quotes, if not ``param``."""
+    return _too_long(param, name or param, "a string", maximum, length)
+
+
+def array_too_long(param: str, maximum: int, length: int) -> APIError:
+    return _too_long(param, param, "an array", maximum, length)
+
+
+def _too_long(param: str, name: str, kind: str, maximum: int, length: int) -> APIError:
+    noun = kind.split()[1]
+    return APIError(
+        400,
+        f"Invalid '{name}': {noun} too long. Expected {kind} with maximum length {maximum}, "
+        f"but got {kind} with length {length} instead.",
+        param=param, code=f"{noun}_above_max_length",
+    )  # fmt: skip
+
+
+def too_many_properties(param: str, maximum: int, count: int) -> APIError:
+    return APIError(
+        400,
+        f"Invalid '{param}': too many properties. Expected an object with at most {maximum} properties, "
+        f"but got an object with {count} properties instead.",
+        param=param, code="object_above_max_properties",
+    )  # fmt: skip
+
+
 def json_type_name(value: Any) -> str:
     """How the real API's messages name a value's JSON type: ``null``, ``a boolean``, ``an integer``,
     ``a decimal``, ``a string``, ``an array``, ``an object``."""

@@ -260,13 +260,7 @@ def _suffix(value: Any) -> str | None:
             code="string_below_min_length",
         )
     if len(value) > SUFFIX_MAX:
-        raise errors.APIError(
-            400,
-            f"Invalid 'suffix': string too long. Expected a string with maximum length {SUFFIX_MAX}, but got a "
-            f"string with length {len(value)} instead.",
-            param="suffix",
-            code="string_above_max_length",
-        )
+        raise errors.string_too_long("suffix", SUFFIX_MAX, len(value))
     if not SUFFIX_PATTERN.match(value):
         # A suffix becomes part of a `ft:` model name, whose parts are separated by ':' (unverified wording).
         raise errors.invalid_request(
@@ -300,13 +294,7 @@ def _integrations(value: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         raise errors.invalid_type("integrations", "an array", value)
     if len(value) > MAX_INTEGRATIONS:
-        raise errors.APIError(
-            400,
-            f"Invalid 'integrations': array too long. Expected an array with maximum length {MAX_INTEGRATIONS}, "
-            f"but got an array with length {len(value)} instead.",
-            param="integrations",
-            code="array_above_max_length",
-        )
+        raise errors.array_too_long("integrations", MAX_INTEGRATIONS, len(value))
     out = []
     for i, item in enumerate(value):
         if not isinstance(item, dict):

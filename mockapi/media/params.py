@@ -148,16 +148,6 @@ def unsupported_value(name: str, value: Any) -> errors.APIError:
     )
 
 
-def string_too_long(name: str, maximum: int, length: int) -> errors.APIError:
-    return errors.APIError(
-        400,
-        f"Invalid '{name}': string too long. Expected a string with maximum length {maximum}, "
-        f"but got a string with length {length} instead.",
-        param=name,
-        code="string_above_max_length",
-    )
-
-
 def out_of_range(name: str, value: float, low: float | None, high: float | None, integer_: bool) -> errors.APIError:
     kind = "integer" if integer_ else "decimal"
     if high is not None and value > high:

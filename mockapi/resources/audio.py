@@ -77,7 +77,7 @@ def speech(ctx: RequestContext) -> Response | EventStream:
     text = params.required_text(body, "input")
     info = params.model(ctx.ns, body, ("tts",), "audio/speech")
     if len(text) > MAX_SPEECH_INPUT:
-        raise params.string_too_long("input", MAX_SPEECH_INPUT, len(text))
+        raise errors.string_too_long("input", MAX_SPEECH_INPUT, len(text))
     legacy = info.id.startswith("tts-1")
     voice = _voice(body.get("voice"), legacy)
     fmt = params.text(body, "response_format") or "mp3"
@@ -88,7 +88,7 @@ def speech(ctx: RequestContext) -> Response | EventStream:
     if instructions is not None and legacy:
         raise params.unsupported_parameter("instructions")
     if instructions is not None and len(instructions) > MAX_SPEECH_INPUT:
-        raise params.string_too_long("instructions", MAX_SPEECH_INPUT, len(instructions))
+        raise errors.string_too_long("instructions", MAX_SPEECH_INPUT, len(instructions))
     stream_format = params.text(body, "stream_format") or "audio"
     params.check_enum("stream_format", stream_format, ["sse", "audio"])
     if stream_format == "sse" and legacy:

@@ -75,10 +75,7 @@ def _inputs(raw: Any, info: ModelInfo) -> tuple[list[str], list[int]]:
             "instead.", param="input", code="empty_array",
         )
     if len(items) > MAX_INPUTS:
-        raise errors.APIError(
-            400, f"Invalid 'input': array too long. Expected an array with maximum length {MAX_INPUTS}, but got an "
-            f"array with length {len(items)} instead.", param="input", code="array_above_max_length",
-        )
+        raise errors.array_too_long("input", MAX_INPUTS, len(items))
     texts: list[str] = []
     counts: list[int] = []
     for item in items:

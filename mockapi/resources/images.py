@@ -123,7 +123,7 @@ def _options(ctx: RequestContext, body: dict[str, Any], *, default_model: str, d
     info = params.model(ctx.ns, body, ("image",), "images", default=default_model)
     rules = media.rules_for(info.id)
     if len(prompt) > rules.max_prompt:
-        raise params.string_too_long("prompt", rules.max_prompt, len(prompt))
+        raise errors.string_too_long("prompt", rules.max_prompt, len(prompt))
     n = _n(body)
     if rules.family == "dall-e-3" and n != 1:
         raise errors.invalid_request("You must provide n=1 for this model.", param="n")  # wording unverified
@@ -189,10 +189,7 @@ def _resolved_size(opts: Options, source: Image.Image | None) -> str:
 
 def _gpt_inputs(uploads: list[UploadedFile]) -> list[Image.Image]:
     if len(uploads) > 16:
-        raise errors.APIError(
-            400, f"Invalid 'image': array too long. Expected an array with maximum length 16, but got an array "
-            f"with length {len(uploads)} instead.", param="image", code="array_above_max_length",
-        )
+        raise errors.array_too_long("image", 16, len(uploads))
     sources = []
     for i, upload in enumerate(uploads):
         if upload.content_type.split(";")[0].strip() not in GPT_MIMETYPES:

@@ -74,11 +74,7 @@ def _attributes(value: Any, name: str = "attributes") -> dict[str, Any]:
     if not isinstance(value, dict):
         raise params.invalid_type(name, "an object", value)
     if len(value) > ATTRIBUTES_MAX:
-        raise errors.APIError(
-            400, f"Invalid '{name}': too many properties. Expected an object with at most {ATTRIBUTES_MAX} "
-            f"properties, but got an object with {len(value)} properties instead.",
-            param=name, code="object_above_max_properties",
-        )
+        raise errors.too_many_properties(name, ATTRIBUTES_MAX, len(value))
     for key, item in value.items():
         if isinstance(item, str):
             params.string({f"{name}.{key}": item}, f"{name}.{key}", 512)

@@ -39,12 +39,7 @@ def string(body: dict[str, Any], name: str, max_length: int | None = None) -> st
     if not isinstance(value, str):
         raise invalid_type(name, "a string", value)
     if max_length is not None and len(value) > max_length:
-        raise errors.APIError(
-            400,
-            f"Invalid '{name}': string too long. Expected a string with maximum length {max_length}, "
-            f"but got a string with length {len(value)} instead.",
-            param=name, code="string_above_max_length",
-        )
+        raise errors.string_too_long(name, max_length, len(value))
     return value
 
 
@@ -88,12 +83,7 @@ def array(body: dict[str, Any], name: str, max_items: int | None = None) -> list
     if not isinstance(value, list):
         raise invalid_type(name, "an array", value)
     if max_items is not None and len(value) > max_items:
-        raise errors.APIError(
-            400,
-            f"Invalid '{name}': array too long. Expected an array with maximum length {max_items}, "
-            f"but got an array with length {len(value)} instead.",
-            param=name, code="array_above_max_length",
-        )
+        raise errors.array_too_long(name, max_items, len(value))
     return value
 
 
