@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, TypeVar
 
 from mockapi import errors
@@ -87,6 +87,14 @@ def validate_metadata(value: Any, param: str = "metadata") -> dict[str, str]:
         if len(item) > METADATA_VALUE_MAX:
             raise errors.string_too_long(f"{param}.{key}", METADATA_VALUE_MAX, len(item))
     return dict(value)
+
+
+def lookup(collection: Collection[T] | Mapping[str, T], item_id: str, thing: str) -> T:
+    """The item, or the real 404: ``No {thing} found with id '{item_id}'.``"""
+    found = collection.get(item_id)
+    if found is None:
+        raise errors.not_found(thing, item_id)
+    return found
 
 
 def deleted(obj_id: str, object_name: str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from mockapi import errors
+from mockapi.common import lookup
 from mockapi.state import Namespace
 from mockapi.timeline import Timeline
 
@@ -153,9 +153,7 @@ class LifecycleService(Generic[T, R]):
 
     def owned(self, ns: Namespace, object_id: str) -> T:
         """One of the caller's objects, brought up to date (the API's 404 for any other id)."""
-        found: T | None = ns.collection(self.COLLECTION).get(object_id)
-        if found is None:
-            raise errors.not_found(self.THING, object_id)  # wording unverified (core.md §12)
+        found: T = lookup(ns.collection(self.COLLECTION), object_id, self.THING)  # wording unverified (core.md §12)
         self.settle(found)
         return found
 
@@ -167,9 +165,7 @@ class LifecycleService(Generic[T, R]):
     def get(self, object_id: str) -> T:
         """An object of any owner, brought up to date."""
         with self.fake.state.lock:
-            found = self.index.get(object_id)
-            if found is None:
-                raise errors.not_found(self.THING, object_id)
+            found = lookup(self.index, object_id, self.THING)
             self.settle(found)
             return found
 

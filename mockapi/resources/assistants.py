@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mockapi import errors
-from mockapi.common import deleted, paginate, validate_metadata
+from mockapi.common import deleted, lookup, paginate, validate_metadata
 from mockapi.context import RequestContext
 from mockapi.ids import new_id
 from mockapi.runs import objects, params
@@ -30,10 +29,7 @@ def install(fake: Fake) -> None:
 
 
 def get_assistant(ns: Namespace, assistant_id: str) -> dict[str, Any]:
-    found: dict[str, Any] | None = ns.collection(ASSISTANTS).get(assistant_id)
-    if found is None:
-        raise errors.not_found("assistant", assistant_id)
-    return found
+    return lookup(ns.collection(ASSISTANTS), assistant_id, "assistant")
 
 
 def create(ctx: RequestContext) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mockapi import errors
-from mockapi.common import deleted, paginate, validate_metadata
+from mockapi.common import deleted, lookup, paginate, validate_metadata
 from mockapi.context import RequestContext
 from mockapi.runs import objects, params
 from mockapi.runs.records import ThreadRecord
@@ -139,10 +139,7 @@ def _thread(ctx: RequestContext) -> ThreadRecord:
 
 
 def get_message(thread: ThreadRecord, message_id: str) -> dict[str, Any]:
-    found: dict[str, Any] | None = thread.messages.get(message_id)
-    if found is None:
-        raise errors.not_found("message", message_id)
-    return found
+    return lookup(thread.messages, message_id, "message")
 
 
 def create(ctx: RequestContext) -> dict[str, Any]:

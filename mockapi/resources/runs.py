@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mockapi import errors
-from mockapi.common import paginate, validate_metadata
+from mockapi.common import lookup, paginate, validate_metadata
 from mockapi.context import RequestContext
 from mockapi.resources import messages, threads
 from mockapi.resources.assistants import get_assistant
@@ -212,7 +212,4 @@ def list_steps(ctx: RequestContext) -> dict[str, Any]:
 def retrieve_step(ctx: RequestContext) -> dict[str, Any]:
     run = _run(ctx)
     include = _include_content(ctx)
-    step = run.steps.get(ctx.params["step_id"])
-    if step is None:
-        raise errors.not_found("run step", ctx.params["step_id"])
-    return objects.render_step(step, include)
+    return objects.render_step(lookup(run.steps, ctx.params["step_id"], "run step"), include)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mockapi import errors
+from mockapi.common import lookup
 from mockapi.context import RequestContext, UploadedFile
 from mockapi.ids import new_id
 from mockapi.resources import files
@@ -62,9 +63,7 @@ def create(ctx: RequestContext) -> dict[str, Any]:
 
 
 def _pending(ctx: RequestContext, action: str) -> Upload:
-    upload: Upload | None = ctx.ns.collection(KIND).get(ctx.params["upload_id"])
-    if upload is None:
-        raise errors.not_found("upload", ctx.params["upload_id"])
+    upload: Upload = lookup(ctx.ns.collection(KIND), ctx.params["upload_id"], "upload")
     if upload.obj["status"] == "pending" and ctx.now >= upload.obj["expires_at"]:
         upload.obj["status"] = "expired"
     status = upload.obj["status"]

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from mockapi import errors
+from mockapi.common import lookup
 from mockapi.ids import new_id
 from mockapi.runs import objects
 from mockapi.runs.machine import CANCELLABLE, RUN_EXPIRY_SECONDS, Machine
@@ -42,9 +43,7 @@ class RunService:
 
     def thread(self, ns: Namespace, thread_id: str, now: float) -> ThreadRecord:
         """The caller's thread (404 otherwise), with its active run brought up to date."""
-        thread: ThreadRecord | None = ns.collection(THREADS).get(thread_id)
-        if thread is None:
-            raise errors.not_found("thread", thread_id)
+        thread: ThreadRecord = lookup(ns.collection(THREADS), thread_id, "thread")
         self.active_run(thread, now)
         return thread
 
@@ -78,9 +77,7 @@ class RunService:
     # -- runs ------------------------------------------------------------------------------------
 
     def run(self, ns: Namespace, thread: ThreadRecord, run_id: str, now: float) -> RunRecord:
-        run: RunRecord | None = thread.runs.get(run_id)
-        if run is None:
-            raise errors.not_found("run", run_id)
+        run: RunRecord = lookup(thread.runs, run_id, "run")
         self.machine.settle(run, now)
         return run
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from mockapi import errors
 from mockapi.collection import Collection
+from mockapi.common import lookup
 from mockapi.ids import new_id
 from mockapi.resources.files import StoredFile, get_file
 from mockapi.runs.objects import render
@@ -96,9 +97,7 @@ class VectorStoreService:
         return store
 
     def get(self, ns: Namespace, store_id: str, now: float) -> Store:
-        store: Store | None = ns.collection(KIND).get(store_id)
-        if store is None:
-            raise errors.not_found("vector store", store_id)
+        store: Store = lookup(ns.collection(KIND), store_id, "vector store")
         self.settle(store, now)
         return store
 
@@ -215,10 +214,7 @@ class VectorStoreService:
         return batch
 
     def batch(self, store: Store, batch_id: str) -> Batch:
-        found: Batch | None = store.batches.get(batch_id)
-        if found is None:
-            raise errors.not_found("vector store file batch", batch_id)
-        return found
+        return lookup(store.batches, batch_id, "vector store file batch")
 
     def render_batch(self, batch: Batch) -> dict[str, Any]:
         counts = _counts()
