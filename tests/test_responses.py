@@ -1,0 +1,451 @@
+"""The Responses API with the official SDK: replies, tools, structured output, streaming, storage, background."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import openai
+import pytest
+from pydantic import BaseModel
+
+from mockapi import tokens
+
+MODEL = "gpt-4o-mini"
+WEATHER = {
+    "type": "function",
+    "name": "get_weather",
+    "description": "Current weather in a city",
+    "parameters": {
+        "type": "object",
+        "properties": {"city": {"type": "string"}, "unit": {"type": "string", "enum": ["c", "f"]}},
+        "required": ["city", "unit"],
+        "additionalProperties": False,
+    },
+    "strict": True,
+}
+HEX48 = re.compile(r"^[0-9a-f]{48}$")
+
+
+def ask(client, said: str = "Hello there", **kwargs):
+    return client.responses.create(model=kwargs.pop("model", MODEL), input=said, **kwargs)
+
+
+# -- replies ---------------------------------------------------------------------------------------
+
+
+def test_plain_text_response(openai_client) -> None:
+    response = ask(openai_client, "What is the capital of France?", instructions="Answer briefly.")
+    assert response.object == "response" and response.status == "completed"
+    assert response.id.startswith("resp_") and HEX48.match(response.id[5:])
+    assert response.model == "gpt-4o-mini-2024-07-18"  # the snapshot is echoed
+    assert response.output_text.startswith('You said: "What is the capital of France?"')
+    [message] = response.output
+    assert message.type == "message" and message.role == "assistant" and message.status == "completed"
+    assert message.id.startswith("msg_") and HEX48.match(message.id[4:])
+    assert message.content[0].type == "output_text" and message.content[0].annotations == []
+    assert response.instructions == "Answer briefly." and response.previous_response_id is None
+    assert response.store is True and response.background is False and response.tool_choice == "auto"
+    assert response.completed_at is not None and response.completed_at >= response.created_at
+    usage = response.usage
+    assert usage.output_tokens == tokens.count(response.output_text, MODEL)
+    assert usage.input_tokens > tokens.count("What is the capital of France?", MODEL)
+    assert usage.total_tokens == usage.input_tokens + usage.output_tokens
+    assert usage.input_tokens_details.cached_tokens == 0 and usage.output_tokens_details.reasoning_tokens == 0
+
+
+def test_replies_are_deterministic(openai_client) -> None:
+    first, second = ask(openai_client, "Tell me a joke"), ask(openai_client, "Tell me a joke")
+    assert first.id != second.id and first.output_text == second.output_text
+    other = ask(openai_client, "Tell me a joke", instructions="You are a pirate.")
+    assert other.output_text != first.output_text  # the instructions are part of what the model saw
+
+
+def test_scripted_by_regex_and_surface(mockapi, openai_client) -> None:
+    mockapi.responder.script({"text": "From chat"}, surface="chat", repeat=True)
+    mockapi.responder.script({"text": "Paris."}, regex=r"capital of \w+", surface="responses", repeat=True)
+    assert ask(openai_client, "What is the capital of France?").output_text == "Paris."
+    assert ask(openai_client, "And the capital of Spain?").output_text == "Paris."
+    assert ask(openai_client, "Something else").output_text.startswith("You said")
+    refusal = mockapi.responder.script({"refusal": "I can't help with that."}, contains="forbidden")
+    answer = ask(openai_client, "something forbidden")
+    assert answer.output[0].content[0].type == "refusal" and answer.output_text == ""
+    assert answer.output[0].content[0].refusal == "I can't help with that."
+    assert mockapi.responder.remove(refusal) is True
+
+
+def test_scripted_failure_fails_the_request(mockapi, openai_client) -> None:
+    mockapi.responder.script({"error": {"code": "server_error", "message": "boom"}}, surface="responses")
+    with pytest.raises(openai.InternalServerError) as caught:
+        ask(openai_client.with_options(max_retries=0))
+    assert caught.value.body["message"] == "boom"
+
+
+# -- function calling ------------------------------------------------------------------------------
+
+
+def test_function_calling_loop_with_previous_response_id(openai_client) -> None:
+    first = ask(openai_client, "What is the weather in Paris?", tools=[WEATHER], tool_choice="required")
+    [call] = first.output
+    assert call.type == "function_call" and call.name == "get_weather" and call.status == "completed"
+    assert call.call_id.startswith("call_") and call.id.startswith("fc_")
+    assert json.loads(call.arguments) == {"city": "sample city", "unit": "c"}
+    assert first.output_text == "" and first.tools[0].name == "get_weather" and first.tools[0].strict is True
+
+    final = openai_client.responses.create(
+        model=MODEL, tools=[WEATHER], previous_response_id=first.id,
+        input=[{"type": "function_call_output", "call_id": call.call_id, "output": '{"temp": 21}'}],
+    )
+    assert final.previous_response_id == first.id
+    assert final.output_text == 'Here is what the tools returned: {"temp": 21}'
+    assert final.usage.input_tokens > first.usage.input_tokens  # the chain is part of the context
+
+
+def test_function_calling_stateless_loop_and_scripted_calls(mockapi, openai_client) -> None:
+    mockapi.responder.script([
+        {"text": "Let me check.", "tool_calls": [{"name": "get_weather", "arguments": {"city": "Oslo", "unit": "c"}},
+                                                 {"name": "get_weather", "arguments": {"city": "Rome", "unit": "c"}}]},
+        {"text": "Oslo 3 °C, Rome 18 °C."},
+    ], contains="weather")
+    history: list = [{"role": "user", "content": "weather in Oslo and Rome?"}]
+    first = openai_client.responses.create(model=MODEL, input=history, tools=[WEATHER])
+    assert [item.type for item in first.output] == ["message", "function_call", "function_call"]
+    assert first.output_text == "Let me check."
+    history += first.output
+    for item in first.output:
+        if item.type == "function_call":
+            city = json.loads(item.arguments)["city"]
+            history.append({"type": "function_call_output", "call_id": item.call_id, "output": f"{city}: ok"})
+    final = openai_client.responses.create(model=MODEL, input=history, tools=[WEATHER])
+    assert final.output_text == "Oslo 3 °C, Rome 18 °C."
+
+    single = ask(openai_client, "Weather?", tools=[WEATHER], tool_choice="required", parallel_tool_calls=False)
+    assert len(single.output) == 1 and single.parallel_tool_calls is False
+    named = ask(openai_client, "Hi", tools=[WEATHER], tool_choice={"type": "function", "name": "get_weather"})
+    assert named.output[0].name == "get_weather"
+
+
+def test_tool_call_pairing_errors(openai_client) -> None:
+    first = ask(openai_client, "Weather?", tools=[WEATHER], tool_choice="required")
+    with pytest.raises(openai.BadRequestError) as missing:
+        openai_client.responses.create(model=MODEL, input="Never mind", previous_response_id=first.id)
+    error = missing.value.body
+    assert error["message"] == f"No tool output found for function call {first.output[0].call_id}."
+    assert error["param"] == "input" and error["code"] is None
+    with pytest.raises(openai.BadRequestError) as orphan:
+        openai_client.responses.create(model=MODEL, input=[
+            {"type": "function_call_output", "call_id": "call_unknown", "output": "x"}])
+    assert orphan.value.body["message"] == "No tool call found for function call output with call_id call_unknown."
+    with pytest.raises(openai.BadRequestError) as choice:
+        ask(openai_client, tools=[WEATHER], tool_choice={"type": "function", "name": "nope"})
+    assert choice.value.body["param"] == "tool_choice"
+
+
+def test_strict_function_schema_is_checked(openai_client) -> None:
+    loose = {**WEATHER, "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}
+    with pytest.raises(openai.BadRequestError) as caught:
+        ask(openai_client, tools=[loose])
+    assert caught.value.body["code"] == "invalid_function_parameters"
+    assert "'additionalProperties' is required to be supplied and to be false" in caught.value.body["message"]
+
+
+# -- structured output -----------------------------------------------------------------------------
+
+
+class Step(BaseModel):
+    explanation: str
+    output: str
+
+
+class MathReasoning(BaseModel):
+    steps: list[Step]
+    final_answer: str
+
+
+def test_parse_with_nested_pydantic_model(openai_client) -> None:
+    parsed = openai_client.responses.parse(model=MODEL, input="solve 8x + 7 = -23", text_format=MathReasoning)
+    answer = parsed.output_parsed
+    assert isinstance(answer, MathReasoning) and isinstance(answer.steps[0], Step)
+    assert parsed.text.format.type == "json_schema" and parsed.text.format.name == "MathReasoning"
+    assert parsed.text.format.strict is True
+    assert MathReasoning.model_validate_json(parsed.output_text) == answer
+
+
+def test_parse_uses_scripted_json_and_json_object_needs_the_word(mockapi, openai_client) -> None:
+    mockapi.responder.script({"text": json.dumps({"steps": [], "final_answer": "x = -3.75"})}, surface="responses")
+    parsed = openai_client.responses.parse(model=MODEL, input="solve it", text_format=MathReasoning)
+    assert parsed.output_parsed.final_answer == "x = -3.75"
+    with pytest.raises(openai.BadRequestError) as caught:
+        ask(openai_client, "hello", text={"format": {"type": "json_object"}})
+    assert "must contain the word 'json'" in caught.value.body["message"]
+    reply = ask(openai_client, "answer in JSON", text={"format": {"type": "json_object"}})
+    assert json.loads(reply.output_text)["response"].startswith("You said")
+
+
+# -- streaming ---------------------------------------------------------------------------------------
+
+
+def test_stream_helper_reassembles_the_non_streamed_response(openai_client) -> None:
+    plain = ask(openai_client, "Stream a long answer about the sea, please", instructions="Be poetic.")
+    deltas = []
+    with openai_client.responses.stream(model=MODEL, input="Stream a long answer about the sea, please",
+                                        instructions="Be poetic.") as stream:
+        for event in stream:
+            if event.type == "response.output_text.delta":
+                deltas.append(event.delta)
+                last_snapshot = event.snapshot
+        final = stream.get_final_response()
+    assert len(deltas) > 3 and "".join(deltas) == last_snapshot == plain.output_text
+    assert final.output_text == plain.output_text and final.status == "completed"
+    assert final.usage == plain.usage
+    strip = {"id", "created_at", "completed_at", "output"}
+    assert final.model_dump(exclude=strip) == plain.model_dump(exclude=strip)
+
+    def shape(response):
+        return [(i.type, i.status, [(c.type, c.text, c.annotations) for c in i.content]) for i in response.output]
+
+    assert shape(final) == shape(plain)
+
+
+def test_create_stream_event_order(mockapi, openai_client) -> None:
+    mockapi.responder.script({"text": "Checking the weather now.",
+                              "tool_calls": [{"name": "get_weather", "arguments": {"city": "Oslo", "unit": "c"}}]})
+    events = list(ask(openai_client, "weather", tools=[WEATHER], stream=True))
+    kinds = [e.type for e in events]
+    assert kinds[:4] == ["response.created", "response.in_progress", "response.output_item.added",
+                         "response.content_part.added"]
+    text_deltas = [e for e in events if e.type == "response.output_text.delta"]
+    argument_deltas = [e for e in events if e.type == "response.function_call_arguments.delta"]
+    assert kinds == [
+        "response.created", "response.in_progress", "response.output_item.added", "response.content_part.added",
+        *["response.output_text.delta"] * len(text_deltas), "response.output_text.done",
+        "response.content_part.done", "response.output_item.done", "response.output_item.added",
+        *["response.function_call_arguments.delta"] * len(argument_deltas), "response.function_call_arguments.done",
+        "response.output_item.done", "response.completed",
+    ]
+    assert [e.sequence_number for e in events] == list(range(len(events)))
+    assert events[0].response.status == "in_progress" and events[0].response.output == []
+    assert "".join(e.delta for e in text_deltas) == "Checking the weather now."
+    assert all(e.obfuscation for e in text_deltas)  # random filler, on by default
+    done = next(e for e in events if e.type == "response.function_call_arguments.done")
+    assert "".join(e.delta for e in argument_deltas) == done.arguments == '{"city":"Oslo","unit":"c"}'
+    assert done.name == "get_weather" and done.item_id == events[-1].response.output[1].id
+    completed = events[-1].response
+    assert completed.status == "completed" and completed.usage.output_tokens > 0
+    assert openai_client.responses.retrieve(completed.id).output == completed.output  # stored as streamed
+
+
+def test_stream_with_text_format_and_without_obfuscation(openai_client) -> None:
+    with openai_client.responses.stream(model=MODEL, input="solve", text_format=MathReasoning,
+                                        stream_options={"include_obfuscation": False}) as stream:
+        deltas = [e for e in stream if e.type == "response.output_text.delta"]
+        final = stream.get_final_response()
+    assert isinstance(final.output_parsed, MathReasoning)
+    assert all(getattr(e, "obfuscation", None) is None for e in deltas)
+
+
+# -- storage -----------------------------------------------------------------------------------------
+
+
+def test_retrieve_delete_and_input_items_pagination(openai_client) -> None:
+    sent = [{"role": "user", "content": f"message {i}"} for i in range(5)]
+    response = openai_client.responses.create(model=MODEL, input=sent)
+    assert openai_client.responses.retrieve(response.id).output_text == response.output_text
+
+    page = openai_client.responses.input_items.list(response.id, limit=2)
+    assert [item.content[0].text for item in page.data] == ["message 4", "message 3"]  # newest first
+    assert page.has_more is True and page.first_id == page.data[0].id
+    every = list(openai_client.responses.input_items.list(response.id, limit=2, order="asc"))
+    assert [item.content[0].text for item in every] == [f"message {i}" for i in range(5)]
+    assert all(i.type == "message" and i.role == "user" and i.id.startswith("msg_") for i in every)
+    assert every[0].content[0].type == "input_text" and every[0].status == "completed"
+
+    assert openai_client.responses.delete(response.id) is None
+    with pytest.raises(openai.NotFoundError) as gone:
+        openai_client.responses.retrieve(response.id)
+    assert gone.value.body["message"] == f"Response with id '{response.id}' not found."
+    with pytest.raises(openai.NotFoundError):
+        openai_client.responses.delete(response.id)
+    with pytest.raises(openai.NotFoundError):
+        openai_client.responses.input_items.list(response.id)
+
+
+def test_delete_answers_with_the_deleted_object(http) -> None:
+    created = http.post("/v1/responses", json={"model": MODEL, "input": "hi"}).json()
+    answer = http.delete(f"/v1/responses/{created['id']}")
+    assert answer.status_code == 200
+    assert answer.json() == {"id": created["id"], "object": "response", "deleted": True}
+
+
+def test_store_false_keeps_nothing(openai_client) -> None:
+    response = ask(openai_client, store=False)
+    assert response.store is False
+    with pytest.raises(openai.NotFoundError):
+        openai_client.responses.retrieve(response.id)
+    with pytest.raises(openai.BadRequestError) as caught:
+        ask(openai_client, previous_response_id=response.id)
+    assert caught.value.body["code"] == "previous_response_not_found"
+
+
+def test_input_item_references_and_output_messages(openai_client) -> None:
+    first = ask(openai_client, "Remember the number 42")
+    item = first.output[0]
+    again = openai_client.responses.create(model=MODEL, input=[
+        {"type": "item_reference", "id": item.id}, {"role": "user", "content": "What was the number?"}])
+    assert again.output_text.startswith('You said: "What was the number?"')
+    listed = openai_client.responses.input_items.list(again.id, order="asc").data
+    assert listed[0].id == item.id and listed[0].role == "assistant"
+
+
+# -- limits and incomplete responses ----------------------------------------------------------------
+
+
+def test_max_output_tokens_gives_an_incomplete_response(openai_client) -> None:
+    long_text = "tell me everything about " + "the history of the world " * 10
+    full = ask(openai_client, long_text)
+    cut = ask(openai_client, long_text, max_output_tokens=16)
+    assert cut.status == "incomplete" and cut.incomplete_details.reason == "max_output_tokens"
+    assert cut.usage.output_tokens == 16 and cut.max_output_tokens == 16
+    assert cut.output[0].status == "incomplete" and full.output_text.startswith(cut.output_text)
+    assert tokens.count(cut.output_text, MODEL) <= 16 and cut.completed_at is None
+    events = list(ask(openai_client, long_text, max_output_tokens=16, stream=True))
+    assert events[-1].type == "response.incomplete" and events[-1].response.incomplete_details.reason == (
+        "max_output_tokens")
+    with pytest.raises(openai.BadRequestError) as caught:
+        ask(openai_client, max_output_tokens=5)
+    assert caught.value.body["code"] == "integer_below_min_value"
+
+
+def test_content_filter_is_incomplete(mockapi, openai_client) -> None:
+    mockapi.responder.script({"text": "Partial", "finish_reason": "content_filter"})
+    response = ask(openai_client)
+    assert response.status == "incomplete" and response.incomplete_details.reason == "content_filter"
+
+
+# -- background mode ---------------------------------------------------------------------------------
+
+
+@pytest.mark.mockapi(manual_clock=True)
+def test_background_lifecycle_and_cancel(mockapi, openai_client) -> None:
+    mockapi.responder.script({"text": "Done in the background.", "delays": {"queued": 2, "in_progress": 5}})
+    queued = ask(openai_client, "long job", background=True)
+    assert queued.status == "queued" and queued.background is True and queued.output == []
+    assert queued.usage is None and queued.completed_at is None
+    mockapi.advance(1)
+    assert openai_client.responses.retrieve(queued.id).status == "queued"
+    mockapi.advance(2)
+    assert openai_client.responses.retrieve(queued.id).status == "in_progress"
+    mockapi.advance(5)
+    done = openai_client.responses.retrieve(queued.id)
+    assert done.status == "completed" and done.output_text == "Done in the background."
+    assert done.completed_at == queued.created_at + 7
+    assert openai_client.responses.cancel(queued.id).status == "completed"  # finished: returned unchanged
+
+    second = ask(openai_client, "another job", background=True)
+    cancelled = openai_client.responses.cancel(second.id)
+    assert cancelled.status == "cancelled" and cancelled.output == []
+    mockapi.advance(60)
+    assert openai_client.responses.retrieve(second.id).status == "cancelled"
+    assert openai_client.responses.cancel(second.id).status == "cancelled"  # idempotent
+
+    with pytest.raises(openai.BadRequestError) as caught:
+        openai_client.responses.cancel(ask(openai_client).id)
+    assert "background" in caught.value.body["message"]
+    with pytest.raises(openai.BadRequestError):
+        ask(openai_client, background=True, store=False)
+
+
+@pytest.mark.mockapi(manual_clock=True)
+def test_background_response_cannot_be_chained_until_finished(mockapi, openai_client) -> None:
+    job = ask(openai_client, "job", background=True)
+    with pytest.raises(openai.BadRequestError):
+        ask(openai_client, "next", previous_response_id=job.id)
+    mockapi.advance(1)
+    assert ask(openai_client, "next", previous_response_id=job.id).status == "completed"
+
+
+@pytest.mark.mockapi(manual_clock=True)
+def test_background_failure(mockapi, openai_client) -> None:
+    mockapi.responder.script({"error": {"code": "rate_limit_exceeded", "message": "Slow down."}})
+    job = ask(openai_client, background=True)
+    mockapi.advance(1)
+    failed = openai_client.responses.retrieve(job.id)
+    assert failed.status == "failed" and failed.error.code == "rate_limit_exceeded"
+    assert failed.error.message == "Slow down." and failed.output == []
+
+
+def test_background_stream_runs_through(openai_client) -> None:
+    events = list(ask(openai_client, "bg stream", background=True, stream=True))
+    assert [e.type for e in events[:3]] == ["response.created", "response.queued", "response.in_progress"]
+    assert events[0].response.status == "queued" and events[-1].type == "response.completed"
+    assert openai_client.responses.retrieve(events[0].response.id).status == "completed"
+
+
+# -- hosted tools, logprobs, reasoning models --------------------------------------------------------
+
+
+def test_file_search_on_vector_stores(openai_client) -> None:
+    solar = openai_client.files.create(file=("solar.txt", io.BytesIO(
+        b"The solar system has eight planets. Jupiter is the largest planet.")), purpose="assistants").id
+    store = openai_client.vector_stores.create(name="kb")
+    openai_client.vector_stores.files.create_and_poll(vector_store_id=store.id, file_id=solar)
+    tool = {"type": "file_search", "vector_store_ids": [store.id]}
+    response = ask(openai_client, "Which planet is the largest?", tools=[tool], tool_choice={"type": "file_search"},
+                   include=["file_search_call.results"])
+    search, message = response.output
+    assert search.type == "file_search_call" and search.status == "completed" and search.id.startswith("fs_")
+    assert search.queries == ["Which planet is the largest?"] and search.results[0].file_id == solar
+    assert "Jupiter" in message.content[0].text
+    [citation] = message.content[0].annotations
+    assert (citation.type, citation.file_id, citation.filename) == ("file_citation", solar, "solar.txt")
+    assert citation.index == len(message.content[0].text)
+    plain = ask(openai_client, "Which planet is the largest?", tools=[tool], tool_choice={"type": "file_search"})
+    assert plain.output[0].results is None  # results only with include[]
+    auto = ask(openai_client, "Which planet is the largest?", tools=[tool])
+    assert [i.type for i in auto.output] == ["message"]  # never called unless forced or scripted
+
+
+def test_logprobs_when_included(openai_client) -> None:
+    response = ask(openai_client, include=["message.output_text.logprobs"], top_logprobs=2)
+    logprobs = response.output[0].content[0].logprobs
+    assert len(logprobs) == response.usage.output_tokens
+    assert "".join(lp.token for lp in logprobs) == response.output_text
+    assert all(len(lp.top_logprobs) == 2 and lp.logprob <= 0 for lp in logprobs)
+    assert ask(openai_client).output[0].content[0].logprobs == []
+
+
+def test_reasoning_models(openai_client) -> None:
+    response = ask(openai_client, model="o3-mini", reasoning={"effort": "low"})
+    assert response.reasoning.effort == "low" and response.status == "completed"
+    with pytest.raises(openai.BadRequestError) as caught:
+        ask(openai_client, model="o3-mini", temperature=0.2)
+    assert caught.value.body["code"] == "unsupported_value"
+    with pytest.raises(openai.BadRequestError) as caught:
+        ask(openai_client, reasoning={"effort": "high"})
+    assert caught.value.body["param"] == "reasoning.effort"
+
+
+# -- errors ------------------------------------------------------------------------------------------
+
+
+def test_error_envelopes(openai_client, http) -> None:
+    with pytest.raises(openai.BadRequestError) as previous:
+        ask(openai_client, previous_response_id="resp_missing")
+    assert previous.value.status_code == 400 and previous.value.body == {
+        "message": "Previous response with id 'resp_missing' not found.", "type": "invalid_request_error",
+        "param": "previous_response_id", "code": "previous_response_not_found",
+    }
+    with pytest.raises(openai.NotFoundError) as model:
+        ask(openai_client, model="gpt-nonexistent")
+    assert model.value.body["code"] == "model_not_found"
+    assert model.value.body["message"] == "The model `gpt-nonexistent` does not exist or you do not have access to it."
+    with pytest.raises(openai.BadRequestError) as wrong_kind:
+        ask(openai_client, model="text-embedding-3-small")
+    assert wrong_kind.value.body["param"] == "model"
+    with pytest.raises(openai.NotFoundError):
+        openai_client.responses.retrieve("resp_missing")
+    with pytest.raises(openai.NotFoundError):
+        openai_client.responses.cancel("resp_missing")
+    missing = http.post("/v1/responses", json={"input": "no model"})
+    assert missing.status_code == 400 and missing.json()["error"]["param"] == "model"
