@@ -375,6 +375,22 @@ def test_background_failure(mockapi, openai_client) -> None:
     assert failed.error.message == "Slow down." and failed.output == []
 
 
+@pytest.mark.mockapi(manual_clock=True)
+def test_background_stream_replayed_by_id(mockapi, openai_client) -> None:
+    job = ask(openai_client, "replay me", background=True)
+    mockapi.advance(1)
+    with openai_client.responses.stream(response_id=job.id) as stream:
+        kinds = [event.type for event in stream]
+        final = stream.get_final_response()
+    assert kinds[:3] == ["response.created", "response.queued", "response.in_progress"]
+    assert kinds[-1] == "response.completed"
+    assert final.output_text == openai_client.responses.retrieve(job.id).output_text
+    with openai_client.responses.stream(response_id=job.id, starting_after=len(kinds) - 3) as stream:
+        assert [event.sequence_number for event in stream] == [len(kinds) - 2, len(kinds) - 1]
+    with pytest.raises(openai.BadRequestError):
+        openai_client.responses.retrieve(ask(openai_client).id, stream=True)
+
+
 def test_background_stream_runs_through(openai_client) -> None:
     events = list(ask(openai_client, "bg stream", background=True, stream=True))
     assert [e.type for e in events[:3]] == ["response.created", "response.queued", "response.in_progress"]
