@@ -80,6 +80,10 @@ def test_scripted_failure_fails_the_request(mockapi, openai_client) -> None:
     with pytest.raises(openai.InternalServerError) as caught:
         ask(openai_client.with_options(max_retries=0))
     assert caught.value.body["message"] == "boom"
+    mockapi.responder.script({"error": {"code": "invalid_prompt", "message": "Not allowed."}})
+    events = list(ask(openai_client, stream=True))
+    assert [e.type for e in events] == ["response.created", "response.in_progress", "response.failed"]
+    assert events[-1].response.error.code == "invalid_prompt" and events[-1].response.status == "failed"
 
 
 # -- function calling ------------------------------------------------------------------------------
@@ -401,11 +405,12 @@ def test_background_stream_runs_through(openai_client) -> None:
 # -- hosted tools, logprobs, reasoning models --------------------------------------------------------
 
 
-def test_file_search_on_vector_stores(openai_client) -> None:
+@pytest.mark.mockapi(manual_clock=True)
+def test_file_search_on_vector_stores(mockapi, openai_client) -> None:
     solar = openai_client.files.create(file=("solar.txt", io.BytesIO(
         b"The solar system has eight planets. Jupiter is the largest planet.")), purpose="assistants").id
-    store = openai_client.vector_stores.create(name="kb")
-    openai_client.vector_stores.files.create_and_poll(vector_store_id=store.id, file_id=solar)
+    store = openai_client.vector_stores.create(name="kb", file_ids=[solar])
+    mockapi.advance(1)  # the file is processed on the clock
     tool = {"type": "file_search", "vector_store_ids": [store.id]}
     response = ask(openai_client, "Which planet is the largest?", tools=[tool], tool_choice={"type": "file_search"},
                    include=["file_search_call.results"])
@@ -465,3 +470,16 @@ def test_error_envelopes(openai_client, http) -> None:
         openai_client.responses.cancel("resp_missing")
     missing = http.post("/v1/responses", json={"input": "no model"})
     assert missing.status_code == 400 and missing.json()["error"]["param"] == "model"
+
+
+@pytest.mark.anyio
+async def test_async_client(async_openai_client) -> None:
+    response = await async_openai_client.responses.create(model=MODEL, input="async hello")
+    assert response.output_text.startswith('You said: "async hello"')
+    async with async_openai_client.responses.stream(model=MODEL, input="async hello") as stream:
+        async for _ in stream:
+            pass
+        final = await stream.get_final_response()
+    assert final.output_text == response.output_text
+    items = [item async for item in async_openai_client.responses.input_items.list(response.id)]
+    assert items[0].content[0].text == "async hello"
