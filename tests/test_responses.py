@@ -439,6 +439,13 @@ def test_logprobs_when_included(openai_client) -> None:
 def test_reasoning_models(openai_client) -> None:
     response = ask(openai_client, model="o3-mini", reasoning={"effort": "low"})
     assert response.reasoning.effort == "low" and response.status == "completed"
+    reasoning, message = response.output
+    assert reasoning.type == "reasoning" and reasoning.id.startswith("rs_") and reasoning.summary == []
+    assert response.output_text == message.content[0].text
+    chained = openai_client.responses.create(model="o3-mini", input=[
+        {"role": "user", "content": "hello"}, *[item.model_dump(exclude_unset=True) for item in response.output],
+        {"role": "user", "content": "again"}])
+    assert chained.output_text.startswith('You said: "again"')
     with pytest.raises(openai.BadRequestError) as caught:
         ask(openai_client, model="o3-mini", temperature=0.2)
     assert caught.value.body["code"] == "unsupported_value"

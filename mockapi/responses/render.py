@@ -71,6 +71,9 @@ def generate(req: ResponseRequest, fake: Fake, owner: str, now: float) -> Outcom
             continue
         outcome = shape(req, reply, output, [] if scripted else searched)
         outcome.delays = dict(reply.delays)
+        if req.info.kind == "reasoning":
+            # Reasoning models open their output with a reasoning item (no summary unless asked for one).
+            outcome.output.insert(0, {"id": item_store.item_id("reasoning"), "type": "reasoning", "summary": []})
         return outcome
     raise AssertionError("unreachable: the last round always shapes a reply")
 
