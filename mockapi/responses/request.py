@@ -27,6 +27,11 @@ from mockapi.responses.records import Conversation, StoredResponse
 
 KINDS = ("chat", "reasoning")
 TOOL_CHOICE_OPTIONS = ("none", "auto", "required")
+TRUNCATIONS = ("auto", "disabled")
+RETENTIONS = ("in_memory", "24h")
+VERBOSITIES = ("low", "medium", "high")
+EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh")
+SUMMARIES = ("auto", "concise", "detailed")
 INCLUDABLE_LOGPROBS = "message.output_text.logprobs"
 INCLUDABLE_SEARCH_RESULTS = "file_search_call.results"
 DEFAULT_FILE_SEARCH_RESULTS = 20
@@ -137,7 +142,16 @@ def _flags(body: dict[str, Any], req: ResponseRequest) -> None:
     req.stream = bool(get_typed(body, "stream", bool, False))
     req.parallel_tool_calls = bool(get_typed(body, "parallel_tool_calls", bool, True))
     include = get_typed(body, "include", list, [])
-    req.include = [i for i in include if isinstance(i, str)]
+    for i, value in enumerate(include):
+        if not isinstance(value, str):
+            raise type_error(f"include[{i}]", value)
+    req.include = list(include)
+    for name, kinds in (("max_tool_calls", int), ("user", str), ("safety_identifier", str),
+                        ("prompt_cache_key", str)):
+        get_typed(body, name, kinds, None)  # echoed as given
+    for name, allowed in (("truncation", TRUNCATIONS), ("prompt_cache_retention", RETENTIONS)):
+        if body.get(name) is not None and body[name] not in allowed:
+            raise errors.invalid_value(name, body[name], list(allowed))
     if req.background and not req.store:
         raise errors.APIError(
             400, "Invalid value for 'store': background responses must be stored; set 'store' to true.",
@@ -252,7 +266,10 @@ def _chat_choice(choice: Any, req: ResponseRequest) -> Any:
             raise errors.APIError(400, "Tool choice 'function' not found in 'tools' parameter.", param="tool_choice")
         return {"type": "function", "function": {"name": choice["name"]}}
     if kind == "allowed_tools":
-        allowed = {t.get("name") for t in choice.get("tools") or [] if isinstance(t, dict)}
+        listed = choice.get("tools") or []
+        if not isinstance(listed, list):
+            raise type_error("tool_choice.tools", listed)
+        allowed = {t.get("name") for t in listed if isinstance(t, dict)}
         req.chat_tools = [t for t in req.chat_tools if t["type"] != "function" or t["function"]["name"] in allowed]
         return choice.get("mode") or "auto"
     if kind == "file_search":
@@ -267,6 +284,9 @@ def _chat_choice(choice: Any, req: ResponseRequest) -> Any:
 
 def _text(body: dict[str, Any], req: ResponseRequest) -> None:
     text = get_typed(body, "text", dict, {})
+    verbosity = text.get("verbosity")
+    if verbosity is not None and verbosity not in VERBOSITIES:
+        raise errors.invalid_value("text.verbosity", verbosity, list(VERBOSITIES))
     fmt = text.get("format")
     if fmt is None:
         return
@@ -303,12 +323,17 @@ def _text(body: dict[str, Any], req: ResponseRequest) -> None:
 
 
 def _sampling(body: dict[str, Any], req: ResponseRequest) -> None:
-    reasoning = body.get("reasoning")
+    reasoning = get_typed(body, "reasoning", dict, {})
+    effort = reasoning.get("effort")
+    if effort is not None and effort not in EFFORTS:
+        raise errors.invalid_value("reasoning.effort", effort, list(EFFORTS))
+    summary = reasoning.get("summary")
+    if summary is not None and summary not in SUMMARIES:
+        raise errors.invalid_value("reasoning.summary", summary, list(SUMMARIES))
     if req.info.kind == "reasoning":
         chat_request.reasoning_limits(body)
-        given = reasoning if isinstance(reasoning, dict) else {}
-        req.reasoning = {"effort": given.get("effort") or "medium", "summary": given.get("summary")}
-    elif isinstance(reasoning, dict) and reasoning.get("effort") is not None:
+        req.reasoning = {"effort": effort or "medium", "summary": summary}
+    elif effort is not None:
         raise errors.APIError(
             400, "Unsupported parameter: 'reasoning.effort' is not supported with this model.",
             param="reasoning.effort", code="unsupported_parameter",
