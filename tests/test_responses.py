@@ -101,7 +101,7 @@ def test_function_calling_loop_with_previous_response_id(openai_client) -> None:
         model=MODEL, tools=[WEATHER], previous_response_id=first.id,
         input=[{"type": "function_call_output", "call_id": call.call_id, "output": '{"temp": 21}'}],
     )
-    assert final.previous_response_id == first.id
+    assert final.previous_response_id == first.id and final.instructions is None  # not carried along the chain
     assert final.output_text == 'Here is what the tools returned: {"temp": 21}'
     assert final.usage.input_tokens > first.usage.input_tokens  # the chain is part of the context
 
@@ -174,6 +174,20 @@ def test_parse_with_nested_pydantic_model(openai_client) -> None:
     assert parsed.text.format.type == "json_schema" and parsed.text.format.name == "MathReasoning"
     assert parsed.text.format.strict is True
     assert MathReasoning.model_validate_json(parsed.output_text) == answer
+
+
+class GetWeather(BaseModel):
+    city: str
+    days: int
+
+
+def test_parse_with_pydantic_function_tool(mockapi, openai_client) -> None:
+    tool = openai.pydantic_function_tool(GetWeather)
+    parsed = openai_client.responses.parse(model=MODEL, input="weather?", tools=[tool], tool_choice="required")
+    assert parsed.output[0].parsed_arguments == GetWeather(city="sample city", days=1)
+    mockapi.responder.script({"tool_calls": [{"name": "GetWeather", "arguments": {"city": "Oslo", "days": 3}}]})
+    scripted = openai_client.responses.parse(model=MODEL, input="weather?", tools=[tool])
+    assert scripted.output[0].parsed_arguments == GetWeather(city="Oslo", days=3)
 
 
 def test_parse_uses_scripted_json_and_json_object_needs_the_word(mockapi, openai_client) -> None:
