@@ -90,7 +90,8 @@ def test_scripted_failure_fails_the_request(mockapi, openai_client) -> None:
 
 
 def test_function_calling_loop_with_previous_response_id(openai_client) -> None:
-    first = ask(openai_client, "What is the weather in Paris?", tools=[WEATHER], tool_choice="required")
+    first = ask(openai_client, "What is the weather in Paris?", tools=[WEATHER], tool_choice="required",
+                instructions="Be brief.")
     [call] = first.output
     assert call.type == "function_call" and call.name == "get_weather" and call.status == "completed"
     assert call.call_id.startswith("call_") and call.id.startswith("fc_")
