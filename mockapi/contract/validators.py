@@ -121,9 +121,10 @@ class Contract:
     # -- schemas and closures -------------------------------------------------------------
 
     def validation_document(self) -> dict[str, Any]:
-        """The normalized document with the overlay's schemas and patches in its components, its query
-        parameter bounds and its error responses in the operations: what the fast validators check against,
-        for tools that want the same contract (openapi-core, schemathesis). The loaded document is not changed."""
+        """The normalized document with the overlay's schemas and patches in its components, and its query
+        parameter bounds, error responses and undeclared response media types (raw downloads, audio, plain-text
+        transcripts, event streams) in the operations: what the fast validators check against, for tools that
+        want the same contract (openapi-core, schemathesis). The loaded document is not changed."""
         components = {**self.document.get("components", {}), "schemas": dict(self._schemas)}
         return {**self.document, "components": components, "paths": self._overlaid_paths()}
 
@@ -145,8 +146,12 @@ class Contract:
                     continue
                 op = item[method] = dict(item[method])
                 responses = op["responses"] = dict(op.get("responses") or {})
-                for status in self.error_statuses(method, path):
-                    responses.setdefault(status, error)  # a status the document declares keeps its own body
+                # Every error body is the envelope, as the fast validators check it: the 16 operations that
+                # declare errors mostly name the bare `Error`, which the real API wraps (core.md 1.1).
+                declared = [s for s in responses if s[:1] in "45"]
+                for status in [*declared, *self.error_statuses(method, path)]:
+                    responses[status] = error
+                self._add_media(f"{method.upper()} {path}", responses)
                 limits = bounds.get(f"{method.upper()} {path}")
                 if limits and "parameters" in op:
                     op["parameters"] = [
@@ -156,6 +161,30 @@ class Contract:
                     ]
             paths[path] = item
         return paths
+
+    def extra_media(self, method: str, path_template: str, status: str) -> dict[str, Any]:
+        """The overlay's ``response_media`` for one operation and status: media type -> {schema, source}."""
+        entry = self.overlay.get("response_media", {}).get(f"{method.upper()} {path_template}", {})
+        return {k: v for k, v in (entry.get(status) or {}).items() if k != "source"}
+
+    def _add_media(self, key: str, responses: dict[str, Any]) -> None:
+        """Media types the real API answers with but the operation does not declare: the overlay's
+        ``response_media``, and ``text/event-stream`` for the streams the overlay wires up."""
+        extra = {status: dict(media) for status, media in self.overlay.get("response_media", {}).get(key, {}).items()
+                 if status != "source"}
+        stream = self.overlay.get("streams", {}).get(key)
+        if stream is not None:
+            names = dict.fromkeys(n for v in stream["events"].values() for n in (v if isinstance(v, list) else [v]))
+            options: list[Any] = [{"$ref": COMPONENT_PREFIX + name} for name in names]
+            if stream.get("done"):
+                options.append({"const": stream["done"]["data"]})
+            extra.setdefault("200", {}).setdefault(SSE_MEDIA, {"schema": {"anyOf": options}})
+        for status, media in extra.items():
+            response = responses[status] = dict(responses.get(status) or {"description": "OK"})
+            content = response["content"] = dict(response.get("content") or {})
+            for media_type, entry in media.items():
+                if media_type != "source":
+                    content.setdefault(media_type, {"schema": entry.get("schema", {})})
 
     def schema(self, name: str) -> dict[str, Any] | None:
         """A component schema by name (the document's, or the overlay's such as ErrorEnvelope)."""
@@ -352,8 +381,14 @@ class Operation:
             return [f"status {status} is not declared (declared: {declared})"]
         content = self.spec["responses"][key].get("content") or {}
         if media not in content:
+            extra = self.contract.extra_media(self.method, self.path, key).get(media)
             if not _is_json(media):
                 return []  # audio, files, text/plain: the document says little; nothing to check
+            if extra is not None:  # the overlay's response_media: what the real API sends instead
+                compiled = self._responses.get((key, media))
+                if compiled is None:
+                    compiled = self._responses[(key, media)] = self.contract.compile(extra.get("schema") or {})
+                return _violations(compiled, body, f"{status}")
             return [f"{status} {media} is not declared (declared: {', '.join(content) or 'no body'})"]
         if not _is_json(media):
             return []
