@@ -30,15 +30,22 @@ def scenario_rate_limit_fault_is_retried(api, control, token) -> None:
         control.remove_fault(rule["id"])
 
 
-def scenario_server_error_surfaces_after_retries(api, control) -> None:
-    rule = control.add_fault("server_error", operation="GET /models/{model}", times=3, retry_after_ms=5)
+def scenario_server_error_is_retried(api, control) -> None:
+    rule = control.add_fault("server_error", operation="GET /models/{model}", times=1)
     try:
-        with api.raises(500) as err:
-            api.models.retrieve(CHAT_MODEL)
-        assert err.type == "server_error"
-        assert control.fault(rule["id"])["fired"] == 3  # the first try and both retries
+        assert api.models.retrieve(CHAT_MODEL).id == CHAT_MODEL
+        assert control.fault(rule["id"])["fired"] == 1
+        statuses = [e["status"] for e in control.journal(path=f"/v1/models/{CHAT_MODEL}", method="GET")[-2:]]
+        assert statuses == [500, 200]
     finally:
         control.remove_fault(rule["id"])
+
+
+def scenario_directive_header_fails_one_request(api, control) -> None:
+    """``x-mockapi-fault`` (honoured only while the control plane is on): a 404 with a chosen message."""
+    with api.raises(404) as err:
+        api.models.list(extra_headers={"x-mockapi-fault": 'error; status=404; message="Gone for now."'})
+    assert err.message.endswith("Gone for now.")
 
 
 def scenario_run_held_then_cancelled(api, control, target, token) -> None:
