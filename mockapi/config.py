@@ -30,7 +30,7 @@ class Config:
     journal_size: int = 10_000
     manual_clock: bool = False
     # Seconds between automatic lifecycle steps (runs, vector store files, ...).
-    step_delay: float = 0.05
+    step_delay: float = 0.02
     # What the `openai-poll-after-ms` header tells polling SDK helpers.
     poll_after_ms: int = 25
     # Anything a feature reads from the config file that the core does not know.
