@@ -93,8 +93,22 @@ def _content(value: Any, name: str) -> list[dict[str, Any]]:
         key = "file_id" if kind == "image_file" else "url"
         if not isinstance(inner.get(key), str):
             raise errors.missing_parameter(f"{where}.{kind}.{key}")
+        if kind == "image_url" and not _is_image_url(inner[key]):
+            # Found by contract fuzzing: an empty or relative URL was stored and echoed, breaking the
+            # response schema (format: uri). Wording chosen (contracts/README.md).
+            raise errors.invalid_request(
+                f"Invalid '{where}.image_url.url': expected a valid http(s) or data URL, but got {inner[key]!r}.",
+                param=f"{where}.image_url.url", code="invalid_value",
+            )
         parts.append({"type": kind, kind: {key: inner[key], "detail": inner.get("detail") or "auto"}})
     return parts
+
+
+def _is_image_url(url: str) -> bool:
+    scheme, _, rest = url.partition(":")
+    if scheme.lower() == "data":
+        return rest.startswith("image/")
+    return scheme.lower() in ("http", "https") and rest.startswith("//") and len(rest) > 2 and " " not in url
 
 
 def _attachments(value: Any, name: str) -> list[dict[str, Any]]:

@@ -51,6 +51,17 @@ def scenario_thread_and_messages(api, token) -> None:
         threads.retrieve(thread.id)
 
 
+def scenario_invalid_message_content_is_400(api) -> None:
+    thread = api.beta.threads.create()
+    with api.raises(400) as err:  # found by contract fuzzing: the fake used to store and echo it
+        api.beta.threads.messages.create(thread.id, role="user",
+                                         content=[{"type": "image_url", "image_url": {"url": ""}}])
+    assert err.param == "content[0].image_url.url"
+    with api.raises(400):
+        api.beta.threads.messages.create(thread.id, role="tool", content="hi")
+    api.beta.threads.delete(thread.id)
+
+
 def scenario_not_found(api) -> None:
     with api.raises(404):
         api.beta.assistants.retrieve("asst_conformance000000000000")
