@@ -19,6 +19,9 @@ from mockapi.fake import Fake
 from mockapi.server import BackgroundServer
 
 CONTROL_SKIP = "needs the mockapi control plane"
+# A few scenarios cancel a batch or a job right after creating it, as one would on the real service; steps of
+# 50 ms (the fake's default is 20 ms) keep a loaded CI machine from finishing them in between.
+STEP = 0.05
 
 
 def _scenarios_using(fixture: str) -> set[str]:
@@ -38,7 +41,7 @@ def _implemented(fake: Fake) -> set[str]:
 
 
 def test_in_process_with_both_clients() -> None:
-    target = targets.in_process()
+    target = targets.in_process(step_delay=STEP)
     report = runner.run(target)
     assert report.ok(), report.table()
     assert report.control and report.count("pass") > 100
@@ -51,7 +54,7 @@ def test_in_process_with_both_clients() -> None:
 
 
 def test_cli_over_a_socket(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    fake = Fake(validate_responses=True)
+    fake = Fake(validate_responses=True, step_delay=STEP)
     with BackgroundServer(fake) as server:
         code = cli.main(["conformance", "--base-url", server.base_url, "--json", str(tmp_path / "report.json")])
     out = capsys.readouterr().out
@@ -69,7 +72,7 @@ def test_cli_over_a_socket(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 def test_without_control_plane_only_the_public_api_is_used() -> None:
     """The real-service mode: control scenarios skip, everything else passes, and no request but the one
     health probe leaves /v1."""
-    fake = Fake(control_plane=False, validate_responses=True)
+    fake = Fake(control_plane=False, validate_responses=True, step_delay=STEP)
     seen: list[tuple[str, str]] = []
     app = fake.app
 
@@ -161,6 +164,22 @@ def test_capture_decodes_gzip_and_ignores_paths_outside_the_api() -> None:
     assert client.get("/models").json() == {"object": "list", "data": []}
     client.get("http://server.test/__mockapi__/health")
     assert list(recorder.operations) == ["GET /models"] and not recorder.violations
+
+
+@pytest.mark.anyio
+async def test_async_capture_checks_what_the_client_reads() -> None:
+    from mockapi.conformance.capture import async_capturing_transport
+
+    recorder = Recorder()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"object": "list"}, headers=HEADERS)
+
+    transport = async_capturing_transport(httpx.MockTransport(handler), httpx, recorder)
+    async with httpx.AsyncClient(transport=transport, base_url="http://server.test/v1") as client:
+        assert (await client.get("/files")).json() == {"object": "list"}
+    assert recorder.operations["GET /files"].responses == 1
+    assert any("data" in v for v in recorder.operations["GET /files"].violations)
 
 
 def test_the_real_api_needs_an_opt_in_and_a_key(monkeypatch: pytest.MonkeyPatch,

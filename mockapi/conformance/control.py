@@ -72,17 +72,22 @@ class Control:
 
     # -- lifecycles --------------------------------------------------------------------------
 
-    def hold_run(self, run_id: str, at: str = "*") -> dict[str, Any]:
-        return self.call("POST", f"/runs/{run_id}/hold", {"at": at})
-
     def release_run(self, run_id: str) -> dict[str, Any]:
         return self.call("DELETE", f"/runs/{run_id}/hold")
 
+    def hold_new_runs(self, at: str) -> dict[str, Any]:
+        """Runs created from now on stop once they reach ``at`` (no race with a fast clock)."""
+        return self.call("POST", "/runs/hold", {"at": at})
+
+    def release_new_runs(self) -> dict[str, Any]:
+        return self.call("DELETE", "/runs/hold")
+
+    def hold_next_fine_tuning_job(self, phase: str, **match: Any) -> dict[str, Any]:
+        """The next job matching ``match`` (model, suffix, metadata) stops in ``phase`` until released."""
+        return self.call("POST", "/fine_tuning/rules", {"match": match, "hold": phase, "times": 1})
+
     def complete_fine_tuning_job(self, job_id: str) -> dict[str, Any]:
         return self.call("POST", f"/fine_tuning/jobs/{job_id}/complete")
-
-    def hold_fine_tuning_job(self, job_id: str, phase: str) -> dict[str, Any]:
-        return self.call("POST", f"/fine_tuning/jobs/{job_id}/hold", {"phase": phase})
 
     def release_fine_tuning_job(self, job_id: str) -> dict[str, Any]:
         return self.call("POST", f"/fine_tuning/jobs/{job_id}/release")

@@ -51,8 +51,11 @@ def scenario_directive_header_fails_one_request(api, control) -> None:
 def scenario_run_held_then_cancelled(api, control, target, token) -> None:
     assistant = api.beta.assistants.create(model=CHAT_MODEL, name=f"hold {token}")
     thread = api.beta.threads.create(messages=[{"role": "user", "content": "Take your time."}])
-    run = api.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
-    control.hold_run(run.id, at="in_progress")
+    control.hold_new_runs("in_progress")
+    try:
+        run = api.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
+    finally:
+        control.release_new_runs()  # the run keeps its own hold
     run = wait_until(lambda: api.beta.threads.runs.retrieve(run.id, thread_id=thread.id),
                      lambda r: r.status == "in_progress", target.patience, "the run to start")
     with api.raises(400):  # the thread is locked while the run is active

@@ -51,8 +51,8 @@ def _succeed(api, control, target, job_id: str):
 
 
 def scenario_pause_resume_succeed_and_use_the_model(api, control, target, training_file, token) -> None:
+    control.hold_next_fine_tuning_job("running", suffix=token[:8])
     job = api.fine_tuning.jobs.create(model=FINE_TUNE_MODEL, training_file=training_file, suffix=token[:8])
-    control.hold_fine_tuning_job(job.id, "running")
     wait_until(lambda: api.fine_tuning.jobs.retrieve(job.id), lambda j: j.status == "running", target.patience,
                "the job to run")
     assert api.fine_tuning.jobs.pause(job.id).status == "paused"
