@@ -28,6 +28,12 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    missing = [name for name in ("pytest", "openai") if importlib.util.find_spec(name) is None]
+    if missing:
+        print(f"mockapi conformance needs {' and '.join(missing)}: pip install 'mockapi[test]'", file=sys.stderr)
+        return 2
     from mockapi.conformance import runner, targets
 
     try:

@@ -84,7 +84,8 @@ def scenario_stored_completion(api, target, token) -> None:
                        "the stored completion")
     assert found.id == created.id and found.choices[0].message.content == created.choices[0].message.content
 
-    listed = api.chat.completions.list(metadata={"run": token}, limit=10)
+    listed = wait_until(lambda: api.chat.completions.list(metadata={"run": token}, limit=10),
+                        lambda page: len(page.data) > 0, target.patience, "the stored completion in the list")
     assert [c.id for c in listed.data] == [created.id]
     updated = api.chat.completions.update(created.id, metadata={"run": token, "checked": "yes"})
     assert updated.metadata == {"run": token, "checked": "yes"}
