@@ -242,15 +242,13 @@ class Dispatcher:
         self, scope: Scope, headers: dict[str, str], response: Response, rid: str, route: Route | None,
         ctx: RequestContext | None,
     ) -> None:
-        if "authorization" in headers:
-            headers = {**headers, "authorization": "Bearer " + errors.mask_key(headers["authorization"][7:])}
         self.fake.journal.record(
             time=self.fake.clock.now(),
             method=scope["method"],
             path=scope["path"],
             query=scope["query_string"].decode("latin-1"),
             headers=headers,
-            body=_journal_body(ctx.body) if ctx is not None else None,
+            body=ctx.body if ctx is not None else None,
             status=response.status_code,
             api_key=ctx.api_key if ctx is not None else None,
             owner=ctx.owner if ctx is not None else None,
@@ -357,16 +355,4 @@ def _as_json(body: Any) -> Any:
         return [_as_json(v) for v in body]
     if isinstance(body, UploadedFile):
         return f"<file {body.filename}>"
-    return body
-
-
-def _journal_body(body: Any) -> Any:
-    if isinstance(body, dict):
-        return {k: _journal_body(v) for k, v in body.items()}
-    if isinstance(body, list):
-        return [_journal_body(v) for v in body]
-    if isinstance(body, UploadedFile):
-        return {"filename": body.filename, "content_type": body.content_type, "bytes": len(body.data)}
-    if isinstance(body, bytes):
-        return {"bytes": len(body)}
     return body

@@ -25,9 +25,23 @@ class Entry:
     # Which fault rule fired for this request, if any (set by the fault engine).
     fault: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Recording keeps the raw headers and body; reading masks the key and summarizes uploads once
+    # (the hot path should not pay for what a test may never look at).
+    cooked: bool = field(default=False, repr=False)
+
+    def cook(self) -> Entry:
+        if not self.cooked:
+            auth = self.headers.get("authorization")
+            if auth is not None:
+                self.headers = {**self.headers, "authorization": _masked(auth)}
+            self.body = summarize(self.body)
+            self.cooked = True
+        return self
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self.cook())
+        del data["cooked"]
+        return data
 
 
 class Journal:
@@ -44,7 +58,8 @@ class Journal:
         return entry
 
     def entries(self, *, path: str | None = None, method: str | None = None) -> list[Entry]:
-        found = list(self._entries)
+        with self._lock:
+            found = [entry.cook() for entry in self._entries]
         if path is not None:
             found = [e for e in found if e.path == path]
         if method is not None:
@@ -57,3 +72,24 @@ class Journal:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def _masked(authorization: str) -> str:
+    from mockapi.errors import mask_key
+
+    scheme, _, key = authorization.partition(" ")
+    return f"{scheme} {mask_key(key.strip())}" if key else mask_key(scheme)
+
+
+def summarize(body: Any) -> Any:
+    """The body as the journal shows it: uploaded files become their name, type and size."""
+    if isinstance(body, dict):
+        return {k: summarize(v) for k, v in body.items()}
+    if isinstance(body, list):
+        return [summarize(v) for v in body]
+    if isinstance(body, bytes):
+        return {"bytes": len(body)}
+    data = getattr(body, "data", None)
+    if isinstance(data, bytes) and hasattr(body, "filename"):
+        return {"filename": body.filename, "content_type": getattr(body, "content_type", None), "bytes": len(data)}
+    return body

@@ -20,7 +20,9 @@ def install(fake: Fake) -> None:
 
 def list_models(ctx: RequestContext) -> dict[str, Any]:
     data = list(catalog.base_listing())
-    data += [m.public() for m in ctx.ns.collection(catalog.FINE_TUNED).values()]
+    tuned = ctx.ns.collection(catalog.FINE_TUNED)
+    if len(tuned):
+        data += [m.public() for m in tuned.values()]
     return {"object": "list", "data": data}
 
 
