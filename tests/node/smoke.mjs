@@ -1,0 +1,63 @@
+import OpenAI, { toFile } from "openai";
+const client = new OpenAI({ baseURL: process.env.BASE, apiKey: "sk-node" });
+const out = [];
+const ok = (name, cond, extra="") => { out.push(`${cond ? "PASS" : "FAIL"} ${name} ${extra}`); };
+try {
+  const models = await client.models.list();
+  ok("models.list", models.data.length > 10);
+  const f = await client.files.create({ file: await toFile(Buffer.from("hello node"), "a.txt"), purpose: "assistants" });
+  ok("files.create", f.id.startsWith("file-"));
+  const content = await (await client.files.content(f.id)).text();
+  ok("files.content", content === "hello node", content);
+  const files = []; for await (const x of client.files.list()) files.push(x.id);
+  ok("files.list autopage", files.includes(f.id));
+  const chat = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
+  ok("chat.create", chat.choices[0].message.content.length > 0);
+  const stream = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true, stream_options: {include_usage: true} });
+  let text = ""; let usage = null;
+  for await (const chunk of stream) { text += chunk.choices[0]?.delta?.content ?? ""; if (chunk.usage) usage = chunk.usage; }
+  ok("chat.stream", text === chat.choices[0].message.content && usage, text.slice(0, 40));
+  const runner = client.chat.completions.stream({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hello" }] });
+  const final = await runner.finalChatCompletion();
+  ok("chat.completions.stream helper", final.choices[0].message.content.length > 0);
+  const emb = await client.embeddings.create({ model: "text-embedding-3-small", input: "hello" });
+  ok("embeddings (base64 default)", emb.data[0].embedding.length === 1536, String(emb.data[0].embedding.length));
+  const asst = await client.beta.assistants.create({ model: "gpt-4o", instructions: "tutor" });
+  const thread = await client.beta.threads.create({ messages: [{ role: "user", content: "2+2?" }] });
+  const run = await client.beta.threads.runs.createAndPoll(thread.id, { assistant_id: asst.id });
+  ok("runs.createAndPoll", run.status === "completed", run.status);
+  const msgs = await client.beta.threads.messages.list(thread.id);
+  ok("messages.list", msgs.data.length === 2);
+  const thread2 = await client.beta.threads.create({ messages: [{ role: "user", content: "stream please" }] });
+  const events = [];
+  const rs = client.beta.threads.runs.stream(thread2.id, { assistant_id: asst.id });
+  rs.on("textDelta", (d) => events.push(d.value));
+  const finalRun = await rs.finalRun();
+  ok("runs.stream", finalRun.status === "completed" && events.length > 0, `${events.length} deltas`);
+  const resp = await client.responses.create({ model: "gpt-4o-mini", input: "Say hi" });
+  ok("responses.create", resp.output_text.length > 0);
+  const rstream = client.responses.stream({ model: "gpt-4o-mini", input: "Say hi" });
+  const rfinal = await rstream.finalResponse();
+  ok("responses.stream", rfinal.output_text === resp.output_text);
+  const mod = await client.moderations.create({ input: "I want to kill them" });
+  ok("moderations", typeof mod.results[0].flagged === "boolean");
+  const img = await client.images.generate({ model: "dall-e-2", prompt: "cat", size: "256x256", response_format: "b64_json" });
+  ok("images b64", img.data[0].b64_json.length > 100);
+  const speech = await client.audio.speech.create({ model: "tts-1", voice: "alloy", input: "hello there" });
+  const buf = Buffer.from(await speech.arrayBuffer());
+  ok("audio.speech mp3", buf.length > 100, String(buf.length));
+  const tr = await client.audio.transcriptions.create({ file: await toFile(buf, "speech.mp3"), model: "whisper-1", response_format: "srt" });
+  ok("transcriptions srt", typeof tr === "string" && tr.includes("-->"), JSON.stringify(String(tr).slice(0,40)));
+  try { await client.files.retrieve("file-nope"); ok("404", false); } catch (e) { ok("NotFoundError", e instanceof OpenAI.NotFoundError && e.status === 404, e.message); }
+  const lines = []; for (let i = 0; i < 12; i++) lines.push(JSON.stringify({messages: [{role:"user",content:"q"+i},{role:"assistant",content:"a"+i}]}));
+  const ft = await client.files.create({ file: await toFile(Buffer.from(lines.join("\n")), "train.jsonl"), purpose: "fine-tune" });
+  let job = await client.fineTuning.jobs.create({ model: "gpt-4o-mini-2024-07-18", training_file: ft.id, suffix: "node" });
+  for (let i = 0; i < 100 && !["succeeded","failed","cancelled"].includes(job.status); i++) { await new Promise(r => setTimeout(r, 50)); job = await client.fineTuning.jobs.retrieve(job.id); }
+  ok("fine-tuning", job.status === "succeeded" && job.fine_tuned_model.startsWith("ft:"), job.fine_tuned_model);
+  const vs = await client.vectorStores.create({ name: "docs" });
+  const vf = await client.vectorStores.files.uploadAndPoll(vs.id, await toFile(Buffer.from("The capital of France is Paris."), "facts.txt"));
+  ok("vectorStores.files.uploadAndPoll", vf.status === "completed", vf.status);
+  const search = await client.vectorStores.search(vs.id, { query: "capital of France" });
+  ok("vectorStores.search", search.data.length > 0);
+} catch (e) { out.push("ERROR " + e.stack); }
+console.log(out.join("\n"));
