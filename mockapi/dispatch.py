@@ -234,9 +234,9 @@ class Dispatcher:
         raw = response.raw_headers
         raw.append((b"x-request-id", rid.encode()))
         raw.append((b"openai-processing-ms", str(int((time.perf_counter() - started) * 1000)).encode()))
-        raw.extend(_STATIC_HEADERS)
-        if ctx is not None:
-            raw.extend((k.encode("latin-1"), v.encode("latin-1")) for k, v in ctx.response_headers.items())
+        raw += _STATIC_HEADERS
+        if ctx is not None and ctx.response_headers:
+            raw += [(k.encode("latin-1"), v.encode("latin-1")) for k, v in ctx.response_headers.items()]
 
     def _journal(
         self, scope: Scope, headers: dict[str, str], response: Response, rid: str, route: Route | None,
