@@ -14,6 +14,7 @@ import logging
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -47,7 +48,21 @@ class JSONResponse(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
+        return content if isinstance(content, bytes) else orjson.dumps(content)
+
+    @classmethod
+    def from_bytes(cls, body: bytes) -> JSONResponse:
+        """A JSON response whose body is already serialized."""
+        return cls(body)
+
+
+@dataclass(frozen=True)
+class Constant:
+    """What a handler returns for a body that never changes (the base model listing): the dispatcher
+    builds, validates and serializes it once, then answers with the cached bytes."""
+
+    key: str
+    build: Callable[[], Any]
 
 
 class Dispatcher:
@@ -57,6 +72,7 @@ class Dispatcher:
         self.fake = fake
         self.interceptors: list[Interceptor] = []
         self.response_hooks: list[ResponseHook] = []
+        self._constants: dict[str, bytes] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = await self.handle(Request(scope, receive))
@@ -199,9 +215,21 @@ class Dispatcher:
         if isinstance(result, EventStream):
             # A delivery fault (cut, malformed line, per-event latency) counts frames: one per event.
             return self._stream(result, route, coalesce=1 if "fault" in ctx.__dict__ else COALESCE)
+        if isinstance(result, Constant):
+            return JSONResponse.from_bytes(self._constant(result, route))
         if self.fake.config.validate_responses and route.operation is not None:
             self._check(route, route.operation.validate_response(200, result))
         return JSONResponse(result)
+
+    def _constant(self, constant: Constant, route: Route) -> bytes:
+        """A body that never changes is built, checked and serialized once per fake."""
+        body = self._constants.get(constant.key)
+        if body is None:
+            value = constant.build()
+            if self.fake.config.validate_responses and route.operation is not None:
+                self._check(route, route.operation.validate_response(200, value))
+            body = self._constants[constant.key] = orjson.dumps(value)
+        return body
 
     def _stream(self, stream: EventStream, route: Route, coalesce: int = COALESCE) -> Response:
         op = route.operation if self.fake.config.validate_responses else None

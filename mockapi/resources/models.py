@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from mockapi import catalog, errors
 from mockapi.common import deleted
 from mockapi.context import RequestContext
+from mockapi.dispatch import Constant
 
 if TYPE_CHECKING:
     from mockapi.fake import Fake
@@ -19,10 +20,11 @@ def install(fake: Fake) -> None:
 
 
 def list_models(ctx: RequestContext) -> dict[str, Any]:
-    data = list(catalog.base_listing())
     tuned = ctx.ns.collection(catalog.FINE_TUNED)
-    if len(tuned):
-        data += [m.public() for m in tuned.values()]
+    if not len(tuned):  # the common case: the base catalog alone, a constant body
+        return Constant("models.base", lambda: {"object": "list", "data": list(catalog.base_listing())})
+    data = list(catalog.base_listing())
+    data += [m.public() for m in tuned.values()]
     return {"object": "list", "data": data}
 
 
