@@ -136,14 +136,12 @@ class Dispatcher:
                 headers={}, api_key=api_key, owner=owner, request_id=rid,
             )
             ctx.internal = True  # type: ignore[attr-defined]  # no connection: faults and rate limits adapt
+            if route.body == "json":
+                self._check_json_body(body, route)
             for intercept in self.interceptors:
                 response = intercept(ctx, route)
                 if response is not None:
                     return response.status_code, orjson.loads(bytes(response.body) or b"null")
-            if route.body == "json" and not isinstance(body, dict):
-                raise errors.invalid_request("The request body must be a JSON object.")
-            if self.fake.config.validate_requests and route.operation is not None:
-                route.operation.validate_body(body)
             response = self._call(ctx, route)
         except errors.APIError as exc:
             return exc.status, exc.body()
@@ -193,19 +191,22 @@ class Dispatcher:
             ctx.query = {k: v[0] if len(v) == 1 else v for k, v in raw_query.items()}
         if route.body == "json":
             ctx.body = await _read_json(request, ctx.headers)
-            if not isinstance(ctx.body, dict):
-                raise errors.APIError(
-                    400, "Invalid type for request body: expected an object, but got "
-                    f"{'an array' if isinstance(ctx.body, list) else 'a ' + type(ctx.body).__name__} instead.",
-                    code="invalid_type",
-                )
-            if validate:
-                op.validate_body(ctx.body)
+            self._check_json_body(ctx.body, route)
         elif route.body == "multipart":
             fields = await _read_multipart(request, ctx.headers, self.fake.config.max_file_bytes)
             ctx.body = op.coerce_form(fields) if op is not None else _flatten(fields)
             if validate:
-                op.validate_body(_as_json(ctx.body), "multipart/form-data")
+                op.validate_body(ctx.body, "multipart/form-data")  # file parts checked as binary stand-ins
+
+    def _check_json_body(self, body: Any, route: Route) -> None:
+        """A JSON body is an object, valid against its operation (HTTP requests and batch lines alike)."""
+        if not isinstance(body, dict):
+            raise errors.APIError(
+                400, f"Invalid type for request body: expected an object, but got {errors.json_type_name(body)} "
+                "instead.", code="invalid_type",
+            )  # fmt: skip
+        if self.fake.config.validate_requests and route.operation is not None:
+            route.operation.validate_body(body)
 
     def _call(self, ctx: RequestContext, route: Route) -> Response:
         with self.fake.state.lock:
@@ -373,14 +374,3 @@ def _too_large(max_bytes: int) -> errors.APIError:
 
 def _flatten(fields: dict[str, list[Any]]) -> dict[str, Any]:
     return {k: v[0] if len(v) == 1 else v for k, v in fields.items()}
-
-
-def _as_json(body: Any) -> Any:
-    """The multipart body as the validator sees it: a file part is a binary string."""
-    if isinstance(body, dict):
-        return {k: _as_json(v) for k, v in body.items()}
-    if isinstance(body, list):
-        return [_as_json(v) for v in body]
-    if isinstance(body, UploadedFile):
-        return f"<file {body.filename}>"
-    return body
