@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     seq: int
     time: float
@@ -24,7 +24,6 @@ class Entry:
     operation: str | None
     # Which fault rule fired for this request, if any (set by the fault engine).
     fault: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
     # Recording keeps the raw headers and body; reading masks the key and summarizes uploads once
     # (the hot path should not pay for what a test may never look at).
     cooked: bool = field(default=False, repr=False)
@@ -39,9 +38,8 @@ class Entry:
         return self
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self.cook())
-        del data["cooked"]
-        return data
+        self.cook()
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "cooked"}
 
 
 class Journal:
@@ -50,10 +48,11 @@ class Journal:
         self._seq = 0
         self._lock = threading.Lock()
 
-    def record(self, **fields: Any) -> Entry:
+    def record(self, *values: Any) -> Entry:
+        """Record a request; ``values`` are Entry's fields after ``seq``, in order (the hot path)."""
         with self._lock:
             self._seq += 1
-            entry = Entry(seq=self._seq, **fields)
+            entry = Entry(self._seq, *values)
             self._entries.append(entry)
         return entry
 
