@@ -13,12 +13,21 @@ import re
 
 from mockapi.context import UploadedFile
 
-_PARAM = re.compile(rb';\s*([a-zA-Z0-9_*-]+)="([^"\\]*)"')
+# The part header every SDK (httpx, undici, curl) writes: a disposition with a name and maybe a
+# filename, then maybe a content type. Anything else goes to the full parser.
+_HEAD = re.compile(
+    rb'\r\nContent-Disposition: *form-data; *name="([^"\\\r\n]*)"(?:; *filename="([^"\\\r\n]*)")?'
+    rb"(?:\r\nContent-Type: *([^\r\n]*))?",
+    re.IGNORECASE,
+)
 
 
 def boundary_of(content_type: str) -> bytes | None:
-    match = re.search(r'boundary="?([^";]+)"?', content_type)
-    return match.group(1).encode("latin-1") if match else None
+    _, found, rest = content_type.partition("boundary=")
+    if not found:
+        return None
+    boundary = rest.split(";", 1)[0].strip().strip('"')
+    return boundary.encode("latin-1") if boundary else None
 
 
 def parse(body: bytes, boundary: bytes) -> dict[str, list[str | UploadedFile]] | None:
@@ -27,44 +36,27 @@ def parse(body: bytes, boundary: bytes) -> dict[str, list[str | UploadedFile]] |
     if not body.startswith(delimiter):
         return None
     chunks = body.split(b"\r\n" + delimiter)
-    if not chunks[-1].startswith(b"--"):
+    if len(chunks) == 1:  # no parts: only a closing delimiter makes it a (empty) form
+        return {} if body[len(delimiter) : len(delimiter) + 2] == b"--" else None
+    if not chunks.pop().startswith(b"--"):
         return None  # no closing delimiter: truncated or malformed
+    chunks[0] = chunks[0][len(delimiter) :]
     fields: dict[str, list[str | UploadedFile]] = {}
-    for index, chunk in enumerate(chunks[:-1]):
-        if index == 0:
-            chunk = chunk[len(delimiter):]
-        if not chunk.startswith(b"\r\n"):
+    match = _HEAD.fullmatch
+    for chunk in chunks:
+        head, sep, content = chunk.partition(b"\r\n\r\n")
+        found = match(head)
+        if found is None or not sep:
             return None
-        head, sep, content = chunk[2:].partition(b"\r\n\r\n")
-        if not sep:
+        name, filename, content_type = found.groups()
+        try:
+            value: str | UploadedFile = (
+                content.decode()
+                if filename is None
+                else UploadedFile(filename.decode(), (content_type or b"application/octet-stream").decode("latin-1"),
+                                  content)
+            )  # fmt: skip
+            fields.setdefault(name.decode(), []).append(value)
+        except UnicodeDecodeError:
             return None
-        part = _part(head, content)
-        if part is None:
-            return None
-        fields.setdefault(part[0], []).append(part[1])
     return fields
-
-
-def _part(head: bytes, content: bytes) -> tuple[str, str | UploadedFile] | None:
-    disposition, content_type = None, "application/octet-stream"
-    for line in head.split(b"\r\n"):
-        name, _, value = line.partition(b":")
-        name = name.strip().lower()
-        if name == b"content-disposition":
-            disposition = value
-        elif name == b"content-type":
-            content_type = value.strip().decode("latin-1")
-        elif name == b"content-transfer-encoding":
-            return None
-    if disposition is None or b"filename*" in disposition:
-        return None
-    params = {k.lower(): v for k, v in _PARAM.findall(disposition)}
-    if b"name" not in params:
-        return None
-    field = params[b"name"].decode()
-    if b"filename" in params:
-        return field, UploadedFile(params[b"filename"].decode(), content_type, content)
-    try:
-        return field, content.decode()
-    except UnicodeDecodeError:
-        return None

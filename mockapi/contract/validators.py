@@ -296,10 +296,16 @@ class Operation:
         self.request_content_types: list[str] = list(body.get("content") or {})
         self.body_required = bool(body.get("required"))
         self._bodies: dict[str, Compiled] = {}
+        self._body_for: dict[str, tuple[Compiled, bool]] = {}  # content type -> (schema, is a form)
         self._responses: dict[tuple[str, str], Compiled] = {}
         self._query: _Query | None = None
         self._stream_contract: tuple[_Stream | None] | None = None  # built on first use
         self._coercer = _Coercer(contract)
+        # Form fields whose single value passes through coercion unchanged (a string, or a file where
+        # the schema expects one value), learned per field name.
+        self._plain_fields: dict[str, bool] = {}
+        # (status, content type) -> the compiled response schema, once the slow path has resolved it.
+        self._response_fast: dict[tuple[int, str], Compiled] = {}
 
     def __repr__(self) -> str:
         return f"Operation({self.method} {self.path}, {self.operation_id})"
@@ -308,15 +314,19 @@ class Operation:
 
     def validate_body(self, body: Any, content_type: str = JSON_MEDIA) -> None:
         """Raise the real API's 400 for the first problem in ``body``; return None when it is valid."""
-        if not self.request_content_types:
-            return  # nothing declared (e.g. POST .../cancel): the real API ignores a body
-        media = self._request_media(content_type)
-        compiled = self._body_validator(media)
-        if media in (MULTIPART_MEDIA, FORM_MEDIA):
+        found = self._body_for.get(content_type)
+        if found is None:
+            if not self.request_content_types:
+                return  # nothing declared (e.g. POST .../cancel): the real API ignores a body
+            media = self._request_media(content_type)
+            found = self._body_for[content_type] = (self._body_validator(media), media in (MULTIPART_MEDIA, FORM_MEDIA))
+        compiled, form = found
+        if form:
             body = _json_form(body)
         elif body is None:
             body = {}
-        unknown = [k for k in body if k not in compiled.top_keys] if compiled.top_keys and type(body) is dict else []
+        top = compiled.top_keys
+        unknown = [k for k in body if k not in top] if top and type(body) is dict else []
         if not unknown and compiled.validator.is_valid(body):
             return
         raise self._body_error(compiled, body, unknown)
@@ -349,9 +359,22 @@ class Operation:
         ``key[]`` and repeated keys make arrays, ``key[sub]`` nested objects; numbers and
         ``true``/``false`` become numbers and booleans where the schema says so.
         """
+        plain = self._plain_fields
+        for name, values in fields.items():
+            if len(values) != 1 or not plain.get(name, False):
+                break
+        else:
+            return {name: values[0] for name, values in fields.items()}  # the common form: nothing to convert
+        schema = self._form_schema()
+        for name in fields:
+            if name not in plain:
+                kinds = self._coercer.kinds(self._coercer.property_schema(schema, name))
+                plain[name] = "[" not in name and not kinds - {"string", "null"}
+        return self._coercer.coerce_fields(fields, schema)
+
+    def _form_schema(self) -> dict[str, Any]:
         media = next((m for m in (MULTIPART_MEDIA, FORM_MEDIA) if m in self.request_content_types), None)
-        schema = self.spec["requestBody"]["content"][media].get("schema") if media else None
-        return self._coercer.coerce_fields(fields, schema or {})
+        return (self.spec["requestBody"]["content"][media].get("schema") if media else None) or {}
 
     # -- query ------------------------------------------------------------------------------
 
@@ -370,6 +393,20 @@ class Operation:
 
     def validate_response(self, status: int, body: Any, content_type: str = JSON_MEDIA) -> list[str]:
         """Readable contract violations of a response (empty when it conforms)."""
+        compiled = self._response_fast.get((status, content_type))
+        if compiled is not None:
+            try:
+                if compiled.validator.is_valid(body):
+                    return []
+            except ValueError:
+                pass  # not JSON-serializable: the full path explains it
+        elif status < 400 and content_type == JSON_MEDIA:
+            key = self._response_key(status)
+            if key is not None and JSON_MEDIA in (self.spec["responses"][key].get("content") or {}):
+                self._response_fast[(status, content_type)] = self._response_validator(key, JSON_MEDIA)
+        return self._validate_response(status, body, content_type)
+
+    def _validate_response(self, status: int, body: Any, content_type: str) -> list[str]:
         media = _media_type(content_type)
         if media == SSE_MEDIA:
             return []  # streams are checked event by event (validate_sse_event)
@@ -695,7 +732,7 @@ def _json_kind(value: Any) -> str:
 def _json_form(value: Any) -> Any:
     """A coerced form as JSON: file parts (bytes, upload objects) become ``BINARY_STAND_IN``."""
     if isinstance(value, dict):
-        return {k: _json_form(v) for k, v in value.items()}
+        return {k: v if type(v) is str else _json_form(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_json_form(v) for v in value]
     if value is None or isinstance(value, (str, int, float)):

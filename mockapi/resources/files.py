@@ -26,7 +26,7 @@ UPLOAD_PURPOSES = ["assistants", "batch", "fine-tune", "vision", "user_data", "e
 BATCH_FILE_TTL = 30 * 24 * 3600  # batch input files expire after 30 days (core.md §9)
 
 
-@dataclass
+@dataclass(slots=True)
 class StoredFile:
     obj: dict[str, Any]
     data: bytes
