@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import deque
 from dataclasses import dataclass, field, fields
@@ -45,20 +46,20 @@ class Entry:
 class Journal:
     def __init__(self, size: int) -> None:
         self._entries: deque[Entry] = deque(maxlen=size)
-        self._seq = 0
+        self._seq = itertools.count(1)
         self._lock = threading.Lock()
 
     def record(self, *values: Any) -> Entry:
         """Record a request; ``values`` are Entry's fields after ``seq``, in order (the hot path)."""
-        with self._lock:
-            self._seq += 1
-            entry = Entry(self._seq, *values)
-            self._entries.append(entry)
+        # No lock: next() on a counter and deque.append are each atomic, and readers copy under the lock.
+        entry = Entry(next(self._seq), *values)
+        self._entries.append(entry)
         return entry
 
     def entries(self, *, path: str | None = None, method: str | None = None) -> list[Entry]:
-        with self._lock:
-            found = [entry.cook() for entry in self._entries]
+        snapshot = list(self._entries)  # one C-level copy: safe while other threads record
+        with self._lock:  # cooking rewrites entries: once, by one reader
+            found = [entry.cook() for entry in snapshot]
         if path is not None:
             found = [e for e in found if e.path == path]
         if method is not None:
@@ -66,8 +67,7 @@ class Journal:
         return found
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self._entries.clear()
 
     def __len__(self) -> int:
         return len(self._entries)

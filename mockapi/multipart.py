@@ -31,24 +31,26 @@ def boundary_of(content_type: str) -> bytes | None:
 
 
 def parse(body: bytes, boundary: bytes) -> dict[str, list[str | UploadedFile]] | None:
-    """Form fields and files, or None when the body needs the full parser."""
+    """Form fields and files, or None when the body needs the full parser.
+
+    Walks the body with ``find`` and slices out only the part contents (no copy of the whole body).
+    """
     delimiter = b"--" + boundary
     if not body.startswith(delimiter):
         return None
-    chunks = body.split(b"\r\n" + delimiter)
-    if len(chunks) == 1:  # no parts: only a closing delimiter makes it a (empty) form
-        return {} if body[len(delimiter) : len(delimiter) + 2] == b"--" else None
-    if not chunks.pop().startswith(b"--"):
-        return None  # no closing delimiter: truncated or malformed
-    chunks[0] = chunks[0][len(delimiter) :]
+    separator = b"\r\n" + delimiter
+    pos = len(delimiter)
     fields: dict[str, list[str | UploadedFile]] = {}
-    match = _HEAD.fullmatch
-    for chunk in chunks:
-        head, sep, content = chunk.partition(b"\r\n\r\n")
-        found = match(head)
-        if found is None or not sep:
+    while not body.startswith(b"--", pos):  # "--" after a delimiter closes the form
+        end = body.find(separator, pos)
+        head_end = body.find(b"\r\n\r\n", pos, end)
+        if end < 0 or head_end < 0:
+            return None  # truncated or malformed
+        found = _HEAD.fullmatch(body, pos, head_end)
+        if found is None:
             return None
         name, filename, content_type = found.groups()
+        content = body[head_end + 4 : end]
         try:
             value: str | UploadedFile = (
                 content.decode()
@@ -59,4 +61,5 @@ def parse(body: bytes, boundary: bytes) -> dict[str, list[str | UploadedFile]] |
             fields.setdefault(name.decode(), []).append(value)
         except UnicodeDecodeError:
             return None
+        pos = end + len(separator)
     return fields
