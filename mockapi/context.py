@@ -18,7 +18,7 @@ class UploadedFile:
     data: bytes
 
 
-@dataclass
+@dataclass(slots=True)
 class RequestContext:
     fake: Fake
     method: str
@@ -32,6 +32,12 @@ class RequestContext:
     request_id: str
     # Response headers a handler wants to add (e.g. openai-poll-after-ms).
     response_headers: dict[str, str] = field(default_factory=dict)
+    # The fault or rate-limit rule that answered this request, for the journal (None: the handler did).
+    fault: str | None = None
+    # A request run inside the fake (a batch line): no connection, so faults and rate limits adapt.
+    internal: bool = False
+    # x-ratelimit-* headers the rate limiter computed before the handler ran.
+    ratelimit_headers: dict[str, str] | None = None
 
     @property
     def ns(self) -> Namespace:

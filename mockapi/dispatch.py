@@ -150,7 +150,7 @@ class Dispatcher:
                 fake=self.fake, method=method, path=path, params=params, query={}, body=body,
                 headers={}, api_key=api_key, owner=owner, request_id=rid,
             )
-            ctx.internal = True  # type: ignore[attr-defined]  # no connection: faults and rate limits adapt
+            ctx.internal = True
             if route.body == "json":
                 self._check_json_body(body, route)
             for intercept in self.interceptors:
@@ -230,7 +230,7 @@ class Dispatcher:
             return result
         if isinstance(result, EventStream):
             # A delivery fault (cut, malformed line, per-event latency) counts frames: one per event.
-            return self._stream(result, route, coalesce=1 if "fault" in ctx.__dict__ else COALESCE)
+            return self._stream(result, route, coalesce=1 if ctx.fault is not None else COALESCE)
         if isinstance(result, Constant):
             return JSONResponse.from_bytes(self._constant(result, route))
         if self.fake.config.validate_responses and route.operation is not None:
@@ -292,7 +292,7 @@ class Dispatcher:
             self.fake.clock.now(), scope["method"], scope["path"], scope["query_string"].decode("latin-1"), headers,
             ctx.body if has_ctx else None, response.status_code, ctx.api_key if has_ctx else None,
             ctx.owner if has_ctx else None, rid, route.name if route is not None else None,
-            ctx.__dict__.get("fault") if has_ctx else None,
+            ctx.fault if has_ctx else None,
         )  # fmt: skip
 
 

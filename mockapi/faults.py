@@ -348,9 +348,9 @@ class Faults:
         return None
 
     def _fire(self, rule: Rule, ctx: RequestContext, route: Route, label: str) -> Response:
-        ctx.fault = label  # type: ignore[attr-defined]
+        ctx.fault = label
         delay = rule.planned_delay()
-        internal = ctx.__dict__.get("internal", False)
+        internal = ctx.internal
         kind = rule.kind
         if kind in DELIVERY_KINDS:
             return self._deliver(ctx, route, _Plan(rule, delay), internal)

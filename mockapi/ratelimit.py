@@ -246,7 +246,7 @@ class RateLimits:
     # -- pipeline ------------------------------------------------------------
 
     def intercept(self, ctx: RequestContext, route: Route) -> Response | None:
-        if ctx.__dict__.get("internal"):  # batch lines have their own limits
+        if ctx.internal:  # batch lines have their own limits
             return None
         body = ctx.body if isinstance(ctx.body, dict) else {}
         model = body.get("model") if isinstance(body.get("model"), str) else None
@@ -269,13 +269,13 @@ class RateLimits:
                 return self._exceeded(ctx, model, cost, limits, bucket, wait_requests, wait_tokens)
             bucket.requests += 1
             bucket.tokens += cost
-            ctx.ratelimit_headers = _headers(bucket, limits)  # type: ignore[attr-defined]
+            ctx.ratelimit_headers = _headers(bucket, limits)
         return None
 
     def hook(self, ctx: RequestContext, route: Route, response: Response) -> Response:
-        if "fault" in ctx.__dict__ and any(name.startswith(_HEADER_PREFIX) for name, _ in response.raw_headers):
+        if ctx.fault is not None and any(name.startswith(_HEADER_PREFIX) for name, _ in response.raw_headers):
             return response  # a 429 (ours or a rate_limit fault) already carries its own
-        headers = ctx.__dict__.get("ratelimit_headers")
+        headers = ctx.ratelimit_headers
         if headers is None:  # answered before accounting (a fault, a bad request): show the state as is
             body = ctx.body if isinstance(ctx.body, dict) else {}
             model = body.get("model") if isinstance(body.get("model"), str) else None
@@ -301,7 +301,7 @@ class RateLimits:
             + RATE_LIMIT_DOCS
         )
         kind = "requests" if on_requests else "tokens"
-        ctx.fault = f"rate_limits:{kind}"  # type: ignore[attr-defined]
+        ctx.fault = f"rate_limits:{kind}"
         headers = _headers(bucket, limits) | retry_headers(wait)
         error = errors.APIError(429, message, type=kind, code="rate_limit_exceeded")
         return JSONResponse(error.body(), status_code=429, headers=headers)
@@ -315,7 +315,7 @@ class RateLimits:
             f"Limit {limits.tpm}, Requested {cost}. The input or output tokens must be reduced in order to run "
             "successfully. " + RATE_LIMIT_DOCS
         )
-        ctx.fault = "rate_limits:too_large"  # type: ignore[attr-defined]
+        ctx.fault = "rate_limits:too_large"
         error = errors.APIError(429, message, type="tokens", code="rate_limit_exceeded")
         return JSONResponse(error.body(), status_code=429, headers=headers)
 
