@@ -109,9 +109,8 @@ class Dispatcher:
             key, owner, key_headers = self._authenticate(headers)
             ctx = RequestContext(
                 fake=self.fake, method=method, path=path, params=params, query={}, body=None,
-                headers=headers, api_key=key, owner=owner, request_id=rid,
+                headers=headers, api_key=key, owner=owner, request_id=rid, response_headers=key_headers,
             )
-            ctx.response_headers.update(key_headers)
             if route.beta:
                 _check_beta(ctx)
             await self._read_input(scope, receive, ctx, route)
