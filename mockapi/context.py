@@ -39,9 +39,15 @@ class RequestContext:
     # x-ratelimit-* headers the rate limiter computed before the handler ran.
     ratelimit_headers: dict[str, str] | None = None
 
+    # The caller's namespace, looked up once (handlers and interceptors ask for it several times).
+    _ns: Namespace | None = field(default=None, repr=False, compare=False)
+
     @property
     def ns(self) -> Namespace:
-        return self.fake.state.namespace(self.owner)
+        found = self._ns
+        if found is None:
+            found = self._ns = self.fake.state.namespace(self.owner)
+        return found
 
     @property
     def now(self) -> int:
