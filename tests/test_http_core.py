@@ -125,3 +125,28 @@ def test_control_plane_over_http(mockapi, http) -> None:
 def test_control_plane_can_be_disabled(http) -> None:
     response = http.get("/__mockapi__/health")
     assert response.status_code == 404 and "error" in response.json()
+
+
+@pytest.mark.anyio
+async def test_a_client_gone_mid_body_stores_nothing_and_is_journaled(mockapi) -> None:
+    """The body arrives in chunks and the client disconnects before the last one: no 500, no half-made file."""
+    chunks = [
+        {"type": "http.request", "body": b'--b\r\nContent-Disposition: form-data; name="purpose"', "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return chunks.pop(0)
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "method": "POST", "path": "/v1/files", "raw_path": b"/v1/files", "query_string": b"",
+        "headers": [(b"authorization", b"Bearer sk-a"), (b"content-type", b"multipart/form-data; boundary=b")],
+    }  # fmt: skip
+    await mockapi.app(scope, receive, send)
+    assert sent[0]["status"] == 400
+    assert mockapi.journal.entries()[-1].status == 400
+    assert mockapi.openai_client(api_key="sk-a").files.list().data == []
