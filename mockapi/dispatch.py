@@ -363,6 +363,8 @@ async def _read_multipart(
     if boundary is not None:
         fast = multipart.parse(raw, boundary)
         if fast is not None:
+            if len(raw) <= max_bytes:
+                return fast  # no part can be larger than the whole body
             for values in fast.values():
                 for value in values:
                     if isinstance(value, UploadedFile) and len(value.data) > max_bytes:
