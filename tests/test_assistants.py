@@ -47,6 +47,20 @@ def test_assistant_model_checks(openai_client) -> None:
     assert "The requested model 'gpt-nope' does not exist." in err.value.message
 
 
+def test_newer_model_variants_are_refused_but_snapshots_are_not(openai_client) -> None:
+    # Real: "The requested model 'gpt-5.1' cannot be used with the Assistants API." (assistants.md §1).
+    for model in ("gpt-5.1", "o3-pro"):
+        with pytest.raises(openai.BadRequestError) as err:
+            openai_client.beta.assistants.create(model=model)
+        assert err.value.code == "unsupported_model" and err.value.param == "model"
+        assert err.value.body["message"] == f"The requested model '{model}' cannot be used with the Assistants API."
+    assistant = openai_client.beta.assistants.create(model="gpt-4o")
+    with pytest.raises(openai.BadRequestError):
+        openai_client.beta.assistants.update(assistant.id, model="gpt-5.1")
+    for model in ("gpt-4o-2024-11-20", "gpt-4-1106-preview", "gpt-4-turbo-preview"):
+        assert openai_client.beta.assistants.create(model=model).model == model
+
+
 def test_beta_header_is_required(http) -> None:
     response = http.post("/v1/assistants", json={"model": "gpt-4o"})
     assert response.status_code == 400

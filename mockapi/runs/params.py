@@ -8,6 +8,7 @@ validation is off.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from mockapi import catalog, errors
@@ -17,6 +18,10 @@ from mockapi.state import Namespace
 from mockapi.vectors.service import HELPER_EXPIRY
 
 USABLE_KINDS = ("chat", "reasoning")
+# What may follow a catalog id in a model name the catalog lacks and still be that model for Assistants: a
+# dated or numbered snapshot ("gpt-4o-2024-11-20", "gpt-4-1106-preview", "gpt-4-turbo-preview"). Other
+# variants ("gpt-5.1", "o3-pro", "gpt-4o-realtime-preview") are different models the API refuses here.
+SNAPSHOT_SUFFIX = re.compile(r"(-\d{4}-\d{2}-\d{2}|-\d{4})?(-preview)?")
 TOOL_TYPES = ("code_interpreter", "file_search", "function")
 
 
@@ -102,11 +107,16 @@ def prefixed_id(value: Any, name: str, prefix: str) -> str:
 def model(ns: Namespace, value: Any, name: str = "model") -> str:
     if not isinstance(value, str):
         raise invalid_type(name, "a string", value)
-    info = catalog.lookup(ns, value) or catalog.family_of(value)
+    info = catalog.lookup(ns, value)
+    variant = False
+    if info is None:
+        info = catalog.family_of(value)
+        base = value.split(":")[1] if value.startswith("ft:") else value
+        variant = info is not None and not SNAPSHOT_SUFFIX.fullmatch(base[len(info.id):])
     if info is None:
         raise errors.APIError(400, f"The requested model '{value}' does not exist.", param=name,
                               code="model_not_found")
-    if info.kind not in USABLE_KINDS:
+    if variant or info.kind not in USABLE_KINDS:
         raise errors.APIError(400, f"The requested model '{value}' cannot be used with the Assistants API.",
                               param=name, code="unsupported_model")
     return value
