@@ -168,3 +168,26 @@ def test_tool_resources_reference_existing_vector_stores(openai_client) -> None:
     thread = openai_client.beta.threads.create(tool_resources={"file_search": {"vector_stores": [{"file_ids": []}]}})
     made = thread.tool_resources.file_search.vector_store_ids
     assert len(made) == 1 and openai_client.vector_stores.retrieve(made[0]).expires_after.days == 7
+
+
+def test_file_ids_in_messages_and_tool_resources_need_the_file_prefix(openai_client) -> None:
+    # Real (thread-and-run): "Invalid 'messages[0].attachments[0].file_id': '31ab…'. Expected an ID that begins
+    # with 'file'." Before the fix, code_interpreter attachments, image_file parts and code_interpreter
+    # file_ids stored any string.
+    attachment = {"file_id": "31abac64", "tools": [{"type": "code_interpreter"}]}
+    with pytest.raises(openai.BadRequestError) as err:
+        openai_client.beta.threads.create(messages=[{"role": "user", "content": "x", "attachments": [attachment]}])
+    assert err.value.body["message"] == (
+        "Invalid 'messages[0].attachments[0].file_id': '31abac64'. Expected an ID that begins with 'file'."
+    )
+    assert err.value.param == "messages[0].attachments[0].file_id"
+    thread = openai_client.beta.threads.create()
+    with pytest.raises(openai.BadRequestError) as err:
+        openai_client.beta.threads.messages.create(
+            thread.id, role="user", content=[{"type": "image_file", "image_file": {"file_id": "img1"}}],
+        )
+    assert err.value.param == "content[0].image_file.file_id"
+    with pytest.raises(openai.BadRequestError) as err:
+        openai_client.beta.assistants.create(model="gpt-4o", tool_resources={"code_interpreter": {"file_ids": ["x"]}})
+    assert err.value.param == "tool_resources.code_interpreter.file_ids[0]"
+    assert openai_client.beta.threads.messages.list(thread.id).data == []

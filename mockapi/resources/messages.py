@@ -93,6 +93,8 @@ def _content(value: Any, name: str) -> list[dict[str, Any]]:
         key = "file_id" if kind == "image_file" else "url"
         if not isinstance(inner.get(key), str):
             raise errors.missing_parameter(f"{where}.{kind}.{key}")
+        if kind == "image_file":
+            params.file_id(inner[key], f"{where}.image_file.file_id")
         if kind == "image_url" and not _is_image_url(inner[key]):
             # Found by contract fuzzing: an empty or relative URL was stored and echoed, breaking the
             # response schema (format: uri). Wording chosen (contracts/README.md).
@@ -117,6 +119,7 @@ def _attachments(value: Any, name: str) -> list[dict[str, Any]]:
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("file_id"), str):
             raise errors.missing_parameter(f"{name}[{i}].file_id")
+        params.file_id(item["file_id"], f"{name}[{i}].file_id")
         tools = item.get("tools") or []
         for j, tool in enumerate(tools):
             if not isinstance(tool, dict) or tool.get("type") not in ("code_interpreter", "file_search"):

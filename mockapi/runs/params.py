@@ -104,6 +104,21 @@ def prefixed_id(value: Any, name: str, prefix: str) -> str:
     return value
 
 
+def file_id(value: Any, name: str) -> str:
+    """A File id in a body (attachments, image_file, code_interpreter.file_ids): real ids start with 'file-'.
+
+    Real: ``Invalid 'messages[0].attachments[0].file_id': '31ab…'. Expected an ID that begins with 'file'.``
+    """
+    if not isinstance(value, str):
+        raise invalid_type(name, "a string", value)
+    if not value.startswith("file-"):
+        raise errors.APIError(
+            400, f"Invalid '{name}': '{value}'. Expected an ID that begins with 'file'.", param=name,
+            code="invalid_value",
+        )
+    return value
+
+
 def model(ns: Namespace, value: Any, name: str = "model") -> str:
     if not isinstance(value, str):
         raise invalid_type(name, "a string", value)
@@ -191,8 +206,9 @@ def tool_resources(
     if code is not None:
         if not isinstance(code, dict):
             raise invalid_type(f"{name}.code_interpreter", "an object", code)
-        file_ids = array(code, "file_ids", 20) or []
-        result["code_interpreter"] = {"file_ids": [str(f) for f in file_ids]}
+        where = f"{name}.code_interpreter.file_ids"
+        file_ids = array({where: code.get("file_ids")}, where, 20) or []
+        result["code_interpreter"] = {"file_ids": [file_id(f, f"{where}[{i}]") for i, f in enumerate(file_ids)]}
     search = value.get("file_search")
     if search is not None:
         if not isinstance(search, dict):
