@@ -317,6 +317,41 @@ def test_input_item_references_and_output_messages(openai_client) -> None:
     assert listed[0].id == item.id and listed[0].role == "assistant"
 
 
+def test_hand_built_history_with_assistant_output_text_and_default_image_detail(openai_client) -> None:
+    # The Playground's shape: earlier assistant turns as output_text parts (no annotations); images without
+    # `detail` as in the vision guide.
+    response = openai_client.responses.create(model=MODEL, input=[
+        {"role": "user", "content": [{"type": "input_text", "text": "What is this?"},
+                                     {"type": "input_image", "image_url": "https://example.com/cat.png"}]},
+        {"role": "assistant", "content": [{"type": "output_text", "text": "A cat."}]},
+        {"role": "assistant", "content": [{"type": "refusal", "refusal": "I can't name it."}]},
+        {"role": "user", "content": "And its colour?"},
+    ])
+    assert response.output_text.startswith('You said: "And its colour?"')
+    listed = openai_client.responses.input_items.list(response.id, order="asc").data
+    assert listed[0].content[1].type == "input_image" and listed[0].content[1].detail == "auto"
+    assert listed[1].content[0].type == "output_text" and listed[1].content[0].annotations == []
+    for role, part, supported in (
+        ("assistant", "input_text", "'output_text' and 'refusal'"),
+        ("user", "output_text", "'input_text', 'input_image', and 'input_file'"),
+    ):
+        with pytest.raises(openai.BadRequestError) as caught:
+            openai_client.responses.create(model=MODEL, input=[
+                {"role": role, "content": [{"type": part, "text": "x"}]}, {"role": "user", "content": "Hi"}])
+        assert caught.value.body["message"] == f"Invalid value: '{part}'. Supported values are: {supported}."
+        assert caught.value.body["param"] == "input[0].content[0].type"
+
+
+def test_function_tool_without_strict_or_parameters(openai_client) -> None:
+    # Responses treats an omitted `strict` as strict mode where the schema allows it (function-calling guide).
+    loose = {"type": "function", "name": "get_weather",
+             "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}
+    response = ask(openai_client, "Weather?", tools=[loose, {"type": "function", "name": "ping"}],
+                   tool_choice={"type": "function", "name": "get_weather"})
+    assert response.output[0].type == "function_call" and response.output[0].name == "get_weather"
+    assert [t.strict for t in response.tools] == [True, True] and response.tools[1].parameters is None
+
+
 # -- limits and incomplete responses ----------------------------------------------------------------
 
 

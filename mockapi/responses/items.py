@@ -110,16 +110,27 @@ def _text_part(text: str, assistant: bool) -> dict[str, Any]:
     return {"type": "input_text", "text": text}
 
 
+# Which content parts each role may send (the real 400 for `input_text` in an assistant message lists
+# 'output_text' and 'refusal'; the one for a user message lists the three input types).
+ASSISTANT_PARTS = ("output_text", "refusal")
+INPUT_PARTS = ("input_text", "input_image", "input_file")
+
+
 def _part(part: Any, assistant: bool, param: str) -> dict[str, Any]:
     if not isinstance(part, dict):
         raise type_error(param, part)
     kind = part.get("type")
+    allowed = ASSISTANT_PARTS if assistant else INPUT_PARTS
+    if kind not in allowed:
+        raise errors.invalid_value(f"{param}.type", kind, list(allowed))
     if kind in ("input_text", "output_text"):
         text = _need(part, "text", str, param)
         if assistant:
             return {**_text_part(text, True), **{k: part[k] for k in ("annotations", "logprobs") if k in part}}
         return _text_part(text, False)
-    return dict(part)  # images, files, refusals: kept as sent
+    if kind == "input_image":
+        return {**part, "detail": part.get("detail") or "auto"}  # "Defaults to `auto`", and is listed so
+    return dict(part)  # files, refusals: kept as sent
 
 
 def _need(item: dict[str, Any], name: str, kinds: type | tuple[type, ...], param: str) -> Any:
