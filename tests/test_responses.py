@@ -504,6 +504,22 @@ def test_reasoning_models(openai_client) -> None:
     assert caught.value.body["param"] == "reasoning.effort"
 
 
+def test_stateless_reasoning_with_encrypted_content(openai_client) -> None:
+    # The zero-data-retention loop: store=False, ask for the encrypted reasoning and send it back yourself.
+    first = ask(openai_client, model="o4-mini", store=False, include=["reasoning.encrypted_content"])
+    reasoning = first.output[0]
+    assert reasoning.type == "reasoning" and reasoning.encrypted_content
+    assert ask(openai_client, model="o4-mini").output[0].encrypted_content is None  # only when included
+    again = openai_client.responses.create(model="o4-mini", store=False, include=["reasoning.encrypted_content"],
+                                           input=[{"role": "user", "content": "hello"}, *first.output,
+                                                  {"role": "user", "content": "again"}])
+    assert again.output_text.startswith('You said: "again"')
+    with openai_client.responses.stream(model="o4-mini", input="hi", store=False,
+                                        include=["reasoning.encrypted_content"]) as stream:
+        done = [e.item for e in stream if e.type == "response.output_item.done"]
+    assert done[0].type == "reasoning" and done[0].encrypted_content
+
+
 # -- errors ------------------------------------------------------------------------------------------
 
 

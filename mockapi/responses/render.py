@@ -13,6 +13,8 @@ shaping helpers) and ends the response ``incomplete``. The stream
 
 from __future__ import annotations
 
+import base64
+import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +23,12 @@ from mockapi.chat import text as text_shaping
 from mockapi.chat.render import shape_calls
 from mockapi.responder import Reply, ToolCall, Turn
 from mockapi.responses import items as item_store
-from mockapi.responses.request import INCLUDABLE_LOGPROBS, INCLUDABLE_SEARCH_RESULTS, ResponseRequest
+from mockapi.responses.request import (
+    INCLUDABLE_ENCRYPTED_REASONING,
+    INCLUDABLE_LOGPROBS,
+    INCLUDABLE_SEARCH_RESULTS,
+    ResponseRequest,
+)
 
 if TYPE_CHECKING:
     from mockapi.fake import Fake
@@ -73,9 +80,17 @@ def generate(req: ResponseRequest, fake: Fake, owner: str, now: float) -> Outcom
         outcome.delays = dict(reply.delays)
         if req.info.kind == "reasoning":
             # Reasoning models open their output with a reasoning item (no summary unless asked for one).
-            outcome.output.insert(0, {"id": item_store.item_id("reasoning"), "type": "reasoning", "summary": []})
+            outcome.output.insert(0, reasoning_item(req))
         return outcome
     raise AssertionError("unreachable: the last round always shapes a reply")
+
+
+def reasoning_item(req: ResponseRequest) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": item_store.item_id("reasoning"), "type": "reasoning", "summary": []}
+    if req.wants(INCLUDABLE_ENCRYPTED_REASONING):
+        # Stateless (store: false / ZDR) callers pass this item back as input; it must carry the opaque blob.
+        item["encrypted_content"] = "gAAAAA" + base64.urlsafe_b64encode(secrets.token_bytes(120)).decode()
+    return item
 
 
 # -- shaping the final reply ----------------------------------------------------------------------

@@ -34,6 +34,7 @@ EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh")
 SUMMARIES = ("auto", "concise", "detailed")
 INCLUDABLE_LOGPROBS = "message.output_text.logprobs"
 INCLUDABLE_SEARCH_RESULTS = "file_search_call.results"
+INCLUDABLE_ENCRYPTED_REASONING = "reasoning.encrypted_content"
 DEFAULT_FILE_SEARCH_RESULTS = 20
 
 
