@@ -64,14 +64,20 @@ async def frames(stream: EventStream, coalesce: int = COALESCE) -> AsyncIterator
         for item in stream:
             if isinstance(item, Pause):
                 if buffer:
-                    yield b"".join(buffer)
+                    chunk = b"".join(buffer)
                     buffer.clear()
+                    yield chunk
                 await asyncio.sleep(item.seconds)
                 continue
             buffer.append(encode(item))
             if len(buffer) >= coalesce:
-                yield b"".join(buffer)
+                chunk = b"".join(buffer)
                 buffer.clear()
-    finally:
+                yield chunk
+    except Exception:
+        # Not on GeneratorExit: a closed generator (cut stream, client gone) must not yield again.
         if buffer:
             yield b"".join(buffer)
+        raise
+    if buffer:
+        yield b"".join(buffer)
