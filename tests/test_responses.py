@@ -352,6 +352,22 @@ def test_function_tool_without_strict_or_parameters(openai_client) -> None:
     assert [t.strict for t in response.tools] == [True, True] and response.tools[1].parameters is None
 
 
+def test_input_tokens_count_matches_usage(openai_client) -> None:
+    request = {"model": MODEL, "input": "How many tokens is this?", "instructions": "Answer briefly.",
+               "tools": [WEATHER]}
+    counted = openai_client.responses.input_tokens.count(**request)
+    first = openai_client.responses.create(**request)
+    assert counted.object == "response.input_tokens" and counted.input_tokens == first.usage.input_tokens
+    # Chained: the model may be left out, the earlier context counts.
+    chained = openai_client.responses.input_tokens.count(previous_response_id=first.id, input="And now?")
+    assert chained.input_tokens == openai_client.responses.create(
+        model=MODEL, previous_response_id=first.id, input="And now?").usage.input_tokens
+    assert chained.input_tokens > openai_client.responses.input_tokens.count(model=MODEL, input="And now?").input_tokens
+    with pytest.raises(openai.BadRequestError) as caught:
+        openai_client.responses.input_tokens.count(input="No model")
+    assert caught.value.body["param"] == "model"
+
+
 # -- limits and incomplete responses ----------------------------------------------------------------
 
 

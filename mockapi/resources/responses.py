@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 def install(fake: Fake) -> None:
     add = fake.router.add
     add("POST", "/responses", responses.create)
+    add("POST", "/responses/input_tokens", responses.count_input_tokens)
     add("GET", "/responses/{response_id}", store.retrieve)
     add("DELETE", "/responses/{response_id}", store.delete)
     add("POST", "/responses/{response_id}/cancel", store.cancel, body="none")

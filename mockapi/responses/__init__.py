@@ -7,6 +7,8 @@ and shape the reply into output items (``render``), keep it (``records``:
 ``store``, background lifecycle, conversation items) and answer with the
 response object or its event stream (``stream``). Stored responses are read
 through ``store``; conversations through ``conversations``.
+``count_input_tokens(ctx)`` is ``POST /responses/input_tokens``: the same
+request, counted as ``usage.input_tokens`` would count it, nothing generated.
 """
 
 from __future__ import annotations
@@ -46,3 +48,15 @@ def create(ctx: RequestContext) -> dict[str, Any] | EventStream:
         events = stream.events(final, req.model, obfuscate=req.include_obfuscation, queued=req.background)
         return EventStream(stream.sse(events))
     return record.body
+
+
+def count_input_tokens(ctx: RequestContext) -> dict[str, Any]:
+    body = ctx.body if isinstance(ctx.body, dict) else {}
+    previous_id = body.get("previous_response_id")
+    if body.get("model") is None and isinstance(previous_id, str):
+        # `model` is optional here: a chained count is for the model of the response it continues.
+        previous = records.find_response(ctx.ns, previous_id, ctx.fake.clock.now())
+        if previous is not None:
+            ctx.body = {**body, "model": previous.body.get("model")}
+    req = request.parse(ctx)
+    return {"object": "response.input_tokens", "input_tokens": req.input_tokens()}

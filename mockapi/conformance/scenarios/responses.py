@@ -62,6 +62,14 @@ def scenario_function_call_chain(api) -> None:
 
 
 @sdk_only
+def scenario_input_tokens_count(api) -> None:
+    request = {"model": CHAT_MODEL, "input": "Count my tokens, please.", "instructions": "Be brief."}
+    counted = api.responses.input_tokens.count(**request)
+    assert counted.object == "response.input_tokens" and counted.input_tokens > 0
+    assert counted.input_tokens == api.responses.create(**request).usage.input_tokens
+
+
+@sdk_only
 def scenario_background_response(api, target) -> None:
     queued = api.responses.create(model=CHAT_MODEL, input="Take your time.", background=True)
     assert queued.background is True and queued.status in ("queued", "in_progress", "completed")
