@@ -343,6 +343,22 @@ def test_tool_message_must_answer_a_tool_call(openai_client) -> None:
     assert unanswered.body["message"].endswith("did not have response messages: call_a")
 
 
+def test_file_parts_need_a_file_id_or_named_data(openai_client) -> None:
+    pdf = "data:application/pdf;base64,JVBERi0xLjQK"
+    # Inline data without a filename: the real 400 names the missing file_id (openai-agents-python#1513).
+    for file in ({"file_data": pdf}, {}):
+        err = _error(openai_client, messages=[
+            {"role": "system", "content": "Summarize."},
+            {"role": "user", "content": [{"type": "text", "text": "This one"}, {"type": "file", "file": file}]},
+        ])
+        assert err.status_code == 400 and err.body["code"] == "missing_required_parameter"
+        assert err.body["param"] == "messages[1].content[1].file.file_id"
+        assert err.body["message"] == "Missing required parameter: 'messages[1].content[1].file.file_id'."
+    named = openai_client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": [
+        {"type": "file", "file": {"filename": "a.pdf", "file_data": pdf}}, {"type": "text", "text": "Sum up"}]}])
+    assert named.choices[0].message.content.startswith('You said: "Sum up"')
+
+
 def test_json_object_needs_the_word_json(openai_client) -> None:
     err = _error(openai_client, response_format={"type": "json_object"})
     assert err.status_code == 400 and err.body["param"] == "messages"

@@ -147,7 +147,20 @@ def _messages(body: dict[str, Any]) -> list[dict[str, Any]]:
         role = message.get("role")
         if role not in ROLES:
             raise errors.invalid_value(f"messages[{i}].role", role, list(ROLES))
+        if isinstance(message.get("content"), list):
+            _check_file_parts(message["content"], f"messages[{i}].content")
     return messages
+
+
+def _check_file_parts(parts: list[Any], param: str) -> None:
+    """A `file` part names an uploaded `file_id`, or carries `file_data` with its `filename`: inline data
+    without a filename gets the real 400 about the missing `file_id` (openai/openai-agents-python#1513)."""
+    for j, part in enumerate(parts):
+        if not isinstance(part, dict) or part.get("type") != "file" or not isinstance(part.get("file"), dict):
+            continue
+        file = part["file"]
+        if file.get("file_id") is None and (file.get("file_data") is None or file.get("filename") is None):
+            raise errors.missing_parameter(f"{param}[{j}].file.file_id")
 
 
 # -- message order and tool-call pairing -----------------------------------------------------
