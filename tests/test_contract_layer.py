@@ -211,6 +211,10 @@ def _component(schema: dict[str, Any]) -> dict[str, Any]:
         ({"oneOf": [{"type": "string"}], "discriminator": {"propertyName": "type"}}, {"anyOf": [{"type": "string"}]}),
         ({"type": "string", "enum": ["a"], "default": "z"}, {"type": "string", "enum": ["a"]}),
         ({"type": "integer", "maximum": 9223372036854776000}, {"type": "integer", "maximum": 2**63 - 1}),
+        (  # a nullable flag as its own allOf member (runs' tool_choice, truncation_strategy ...)
+            {"allOf": [{"$ref": "#/components/schemas/Y"}, {"nullable": True}], "description": "d"},
+            {"description": "d", "anyOf": [{"allOf": [{"$ref": "#/components/schemas/Y"}]}, {"type": "null"}]},
+        ),
         (
             {"$recursiveAnchor": True, "properties": {"f": {"items": {"$recursiveRef": "#"}}}},
             {"properties": {"f": {"items": {"$ref": "#/components/schemas/X"}}}},

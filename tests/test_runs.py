@@ -366,3 +366,15 @@ async def test_50_concurrent_run_creations_asyncio(mockapi, async_openai_client)
     assert {e.body["message"] for e in errors} == {f"Thread {thread.id} already has an active run {runs[0].id}."}
     mockapi.advance(10)
     assert (await client.beta.threads.runs.retrieve(runs[0].id, thread_id=thread.id)).status == "completed"
+
+
+def test_explicit_nulls_the_spec_allows_are_accepted(openai_client) -> None:
+    """tool_choice / truncation_strategy / expires_after are declared `allOf: [$ref, {nullable: true}]`."""
+    assistant = openai_client.beta.assistants.create(model="gpt-4o")
+    thread = openai_client.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
+    run = openai_client.beta.threads.runs.create(
+        thread_id=thread.id, assistant_id=assistant.id, tool_choice=None, truncation_strategy=None
+    )
+    assert run.status == "queued"
+    store = openai_client.vector_stores.create(name="s")
+    assert openai_client.vector_stores.update(store.id, expires_after=None).id == store.id

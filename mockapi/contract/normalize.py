@@ -15,7 +15,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-NORMALIZER_VERSION = 3
+NORMALIZER_VERSION = 4
 
 COMPONENT_PREFIX = "#/components/schemas/"
 
@@ -135,7 +135,7 @@ def _schema(node: Any, component: str | None) -> Any:
     """Rewrite one schema and its subschemas; ``component`` is the enclosing component's $ref."""
     if not isinstance(node, dict):
         return node
-    out = _children(node, component)
+    out = _children(_hoist_nullable_member(node), component)
     _fix_recursive_ref(out, component)
     _fix_exclusive_bounds(out)
     _clamp_int64(out)
@@ -158,6 +158,20 @@ def _children(node: dict[str, Any], component: str | None) -> dict[str, Any]:
         if isinstance(node.get(key), dict):
             out[key] = {name: _schema(sub, component) for name, sub in node[key].items()}
     return out
+
+
+def _hoist_nullable_member(node: dict[str, Any]) -> dict[str, Any]:
+    """``allOf: [$ref, {nullable: true}]`` (8 places, e.g. runs' ``tool_choice``) means "the ref, or null":
+    lift the flag onto the node, or the lone member would normalize to ``{}`` and null would be rejected."""
+    members = node.get("allOf")
+    if not isinstance(members, list):
+        return node
+    flags = [m for m in members if isinstance(m, dict) and m.get("nullable") is True
+             and all(k == "nullable" or k in _ANNOTATIONS for k in m)]  # fmt: skip
+    if not flags:
+        return node
+    rest = [m for m in members if not any(m is f for f in flags)]
+    return {**node, "allOf": rest, "nullable": True} if rest else {**node, "nullable": True}
 
 
 def _fix_nullable(node: dict[str, Any]) -> dict[str, Any]:
