@@ -31,6 +31,8 @@ class ModelInfo:
     dimensions: int | None = None
     fine_tunable: bool = False
     base: str | None = None  # for fine-tuned models: the base snapshot
+    responses_only: bool = False  # ModelIdsResponses (o3-pro, *-codex, ...): not on /v1/chat/completions
+    assistants: bool = True  # False: the Assistants API answers unsupported_model
 
     def public(self) -> dict[str, Any]:
         return {"id": self.id, "object": "model", "created": self.created, "owned_by": self.owned_by}

@@ -78,6 +78,12 @@ def parse(ctx: RequestContext) -> ChatRequest:
     info = catalog.lookup(ctx.ns, model)
     if info is None:
         raise errors.model_not_found(model)
+    if info.responses_only:
+        # Real 404 body for a Responses-only model (gpt-4o-deep-research): n8n-io/n8n#18352; same message for
+        # gpt-5-codex (docker/docker-agent#313) and gpt-5-pro (pgadmin-org/pgadmin4#9795).
+        raise errors.APIError(
+            404, "This model is only supported in v1/responses and not in v1/chat/completions.", param="model",
+        )
     if info.kind not in CHAT_KINDS:
         raise errors.APIError(
             404,

@@ -131,7 +131,9 @@ def model(ns: Namespace, value: Any, name: str = "model") -> str:
     if info is None:
         raise errors.APIError(400, f"The requested model '{value}' does not exist.", param=name,
                               code="model_not_found")
-    if variant or info.kind not in USABLE_KINDS:
+    # Catalog entries newer than the Assistants API (gpt-5.1 and later, *-pro, codex, deep research,
+    # *-chat-latest) carry assistants=false; a dated snapshot of one inherits its family's refusal.
+    if variant or not info.assistants or info.kind not in USABLE_KINDS:
         raise errors.APIError(400, f"The requested model '{value}' cannot be used with the Assistants API.",
                               param=name, code="unsupported_model")
     return value
