@@ -61,6 +61,18 @@ def test_newer_model_variants_are_refused_but_snapshots_are_not(openai_client) -
         assert openai_client.beta.assistants.create(model=model).model == model
 
 
+
+def test_current_catalog_models_keep_the_assistants_refusal(openai_client) -> None:
+    # Catalog entries newer than the Assistants API stay unsupported_model, snapshots included (assistants.md §1).
+    for model in ("gpt-5.4-mini", "gpt-5.1-2025-11-13", "gpt-5.2", "gpt-5-chat-latest", "o3-pro-2025-06-10",
+                  "gpt-5-codex"):
+        with pytest.raises(openai.BadRequestError) as err:
+            openai_client.beta.assistants.create(model=model)
+        assert err.value.code == "unsupported_model", model
+    for model in ("gpt-5", "gpt-5-2025-08-07", "o3-2025-04-16", "gpt-4o-2024-11-20"):
+        assert openai_client.beta.assistants.create(model=model).model == model
+
+
 def test_beta_header_is_required(http) -> None:
     response = http.post("/v1/assistants", json={"model": "gpt-4o"})
     assert response.status_code == 400

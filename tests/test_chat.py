@@ -376,6 +376,33 @@ def test_reasoning_models_reject_max_tokens_and_temperature(openai_client) -> No
     assert ok.model == "o3-mini-2025-01-31" and ok.usage.completion_tokens == 5
 
 
+
+@pytest.mark.parametrize("model, echoed", [("gpt-5.1", "gpt-5.1-2025-11-13"),
+                                           ("gpt-5.4-mini", "gpt-5.4-mini-2026-03-17"), ("gpt-5.4", "gpt-5.4")])
+def test_current_gpt5_models_chat_like_gpt5(openai_client, model, echoed) -> None:
+    reply = ask(openai_client, model=model, max_completion_tokens=200)
+    assert reply.model == echoed and reply.choices[0].message.content.startswith('You said: "Hello there"')
+    assert reply.usage.completion_tokens_details.reasoning_tokens == 0
+    assert reply.usage.prompt_tokens == ask(openai_client, model="gpt-5").usage.prompt_tokens
+    assert _error(openai_client, model=model, max_tokens=10).body["param"] == "max_tokens"
+    assert _error(openai_client, model=model, temperature=0.2).code == "unsupported_value"
+    assert _error(openai_client, model=model, logprobs=True).code == "unsupported_parameter"
+
+
+def test_chat_latest_models_are_chat_models(openai_client) -> None:
+    reply = ask(openai_client, model="gpt-5.3-chat-latest", temperature=0.2, max_tokens=50)
+    assert reply.model == "gpt-5.3-chat-latest" and reply.choices[0].finish_reason == "stop"
+
+
+@pytest.mark.parametrize("model", ["o3-pro", "o1-pro", "gpt-5-pro", "gpt-5.2-pro", "gpt-5-codex", "gpt-5.1-codex-max",
+                                   "o3-deep-research"])
+def test_responses_only_models_get_the_real_404(openai_client, model) -> None:
+    err = _error(openai_client, model=model)
+    assert isinstance(err, openai.NotFoundError) and err.code is None and err.body["param"] == "model"
+    assert err.body["type"] == "invalid_request_error"
+    assert err.body["message"] == "This model is only supported in v1/responses and not in v1/chat/completions."
+
+
 def test_limits_and_ranges(openai_client) -> None:
     too_large = _error(openai_client, max_tokens=20000)
     assert too_large.code == "invalid_value" and "supports at most 16384 completion tokens" in too_large.message

@@ -520,6 +520,21 @@ def test_reasoning_models(openai_client) -> None:
     assert caught.value.body["param"] == "reasoning.effort"
 
 
+
+@pytest.mark.parametrize("model, echoed", [
+    ("o3-pro", "o3-pro-2025-06-10"), ("gpt-5-pro", "gpt-5-pro-2025-10-06"), ("gpt-5.1-codex", "gpt-5.1-codex"),
+    ("gpt-5.4-mini", "gpt-5.4-mini-2026-03-17"),
+])
+def test_current_and_responses_only_models(openai_client, model, echoed) -> None:
+    response = ask(openai_client, model=model, reasoning={"effort": "high"})
+    assert response.status == "completed" and response.model == echoed and response.reasoning.effort == "high"
+    assert [item.type for item in response.output] == ["reasoning", "message"]
+    assert response.output_text.startswith('You said: "Hello there"')
+    with pytest.raises(openai.BadRequestError) as caught:
+        ask(openai_client, model=model, temperature=0.5)
+    assert caught.value.body["code"] == "unsupported_value"
+
+
 def test_stateless_reasoning_with_encrypted_content(openai_client) -> None:
     # The zero-data-retention loop: store=False, ask for the encrypted reasoning and send it back yourself.
     first = ask(openai_client, model="o4-mini", store=False, include=["reasoning.encrypted_content"])
