@@ -85,18 +85,14 @@ class Collection(Generic[T]):
     def add(self, obj_id: str, record: T, **index: Hashable) -> T:
         self._records[obj_id] = record
         self._order.append(obj_id)
-        if index:
-            keys = []
-            for name, value in index.items():
-                if value is not None:
-                    key = (name, value)
-                    seq = self._indexes.get(key)
-                    if seq is None:
-                        seq = self._indexes[key] = Sequence()
-                    seq.append(obj_id)
-                    keys.append(key)
-            if keys:
-                self._keys[obj_id] = keys
+        keys = [(name, value) for name, value in index.items() if value is not None]
+        for key in keys:
+            seq = self._indexes.get(key)
+            if seq is None:  # not setdefault: that would build a throwaway Sequence per add
+                seq = self._indexes[key] = Sequence()
+            seq.append(obj_id)
+        if keys:
+            self._keys[obj_id] = keys
         return record
 
     def remove(self, obj_id: str) -> T | None:

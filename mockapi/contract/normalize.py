@@ -15,7 +15,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-NORMALIZER_VERSION = 4
+NORMALIZER_VERSION = 5
 
 COMPONENT_PREFIX = "#/components/schemas/"
 
@@ -166,12 +166,21 @@ def _hoist_nullable_member(node: dict[str, Any]) -> dict[str, Any]:
     members = node.get("allOf")
     if not isinstance(members, list):
         return node
-    flags = [m for m in members if isinstance(m, dict) and m.get("nullable") is True
-             and all(k == "nullable" or k in _ANNOTATIONS for k in m)]  # fmt: skip
-    if not flags:
+    rest = [m for m in members if not _is_nullable_flag(m)]
+    if len(rest) == len(members):
         return node
-    rest = [m for m in members if not any(m is f for f in flags)]
-    return {**node, "allOf": rest, "nullable": True} if rest else {**node, "nullable": True}
+    lifted = {**node, "nullable": True}
+    if rest:
+        lifted["allOf"] = rest
+    else:
+        del lifted["allOf"]
+    return lifted
+
+
+def _is_nullable_flag(member: Any) -> bool:
+    """``{nullable: true}``, maybe with annotations, and nothing else."""
+    return (isinstance(member, dict) and member.get("nullable") is True
+            and all(k == "nullable" or k in _ANNOTATIONS for k in member))  # fmt: skip
 
 
 def _fix_nullable(node: dict[str, Any]) -> dict[str, Any]:

@@ -304,7 +304,7 @@ class Operation:
         # Form fields whose single value passes through coercion unchanged (a string, or a file where
         # the schema expects one value), learned per field name.
         self._plain_fields: dict[str, bool] = {}
-        # (status, content type) -> the compiled response schema, once the slow path has resolved it.
+        # (status, content type) -> the declared JSON response schema, once the full path has resolved it.
         self._response_fast: dict[tuple[int, str], Compiled] = {}
 
     def __repr__(self) -> str:
@@ -400,10 +400,6 @@ class Operation:
                     return []
             except ValueError:
                 pass  # not JSON-serializable: the full path explains it
-        elif status < 400 and content_type == JSON_MEDIA:
-            key = self._response_key(status)
-            if key is not None and JSON_MEDIA in (self.spec["responses"][key].get("content") or {}):
-                self._response_fast[(status, content_type)] = self._response_validator(key, JSON_MEDIA)
         return self._validate_response(status, body, content_type)
 
     def _validate_response(self, status: int, body: Any, content_type: str) -> list[str]:
@@ -429,7 +425,9 @@ class Operation:
             return [f"{status} {media} is not declared (declared: {', '.join(content) or 'no body'})"]
         if not _is_json(media):
             return []
-        return _violations(self._response_validator(key, media), body, f"{status}")
+        # A declared JSON success body: later responses with this status and type go straight to it.
+        compiled = self._response_fast[(status, content_type)] = self._response_validator(key, media)
+        return _violations(compiled, body, f"{status}")
 
     def _response_key(self, status: int) -> str | None:
         responses = self.spec.get("responses", {})
