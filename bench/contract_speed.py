@@ -8,6 +8,7 @@ cache + build the Contract. Per-call figures are medians of 5 runs of N calls ea
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import sys
@@ -22,28 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from mockapi.contract import Contract, spec
 from mockapi.errors import APIError
 
-CHAT = {
-    "model": "gpt-4o-mini",
-    "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hello there"}],
-    "temperature": 0.5,
-    "max_completion_tokens": 64,
-}
-MESSAGE = {
-    "id": "msg_abc",
-    "object": "thread.message",
-    "created_at": 1700000000,
-    "thread_id": "thread_abc",
-    "status": "completed",
-    "incomplete_details": None,
-    "completed_at": 1700000001,
-    "incomplete_at": None,
-    "role": "assistant",
-    "content": [{"type": "text", "text": {"value": "Hi there", "annotations": []}}],
-    "assistant_id": "asst_abc",
-    "run_id": "run_abc",
-    "attachments": [],
-    "metadata": {},
-}
+SAMPLES = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "contract_samples.json").read_text())
+# A chat request with a few optional fields, and an assistant's message.
+CHAT = {**SAMPLES["chat"], "temperature": 0.5, "max_completion_tokens": 64}
+MESSAGE = {**SAMPLES["message"], "role": "assistant", "assistant_id": "asst_abc", "run_id": "run_abc"}
 MESSAGES = {"object": "list", "data": [MESSAGE] * 20, "first_id": "msg_abc", "last_id": "msg_abc", "has_more": False}
 
 

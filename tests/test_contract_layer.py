@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -41,68 +42,9 @@ def body_ok(contract: Contract, method: str, path: str, body: Any, media: str = 
     return True
 
 
-CHAT = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hello"}]}
-FILE = {
-    "id": "file-52voFe6FU6MWyAwa1Uj39R",
-    "bytes": 170,
-    "created_at": 1787176071,
-    "filename": "bad_lines.jsonl",
-    "object": "file",
-    "purpose": "batch",
-    "status": "processed",
-    "expires_at": 1789768071,
-    "status_details": None,
-}
-RUN = {
-    "id": "run_abc",
-    "object": "thread.run",
-    "created_at": 1700000000,
-    "thread_id": "thread_abc",
-    "assistant_id": "asst_abc",
-    "status": "queued",
-    "required_action": None,
-    "last_error": None,
-    "expires_at": 1700000600,
-    "started_at": None,
-    "cancelled_at": None,
-    "failed_at": None,
-    "completed_at": None,
-    "incomplete_details": None,
-    "model": "gpt-4o",
-    "instructions": "Be brief.",
-    "tools": [],
-    "metadata": {},
-    "usage": None,
-    "temperature": 1.0,
-    "top_p": 1.0,
-    "max_prompt_tokens": None,
-    "max_completion_tokens": None,
-    "truncation_strategy": {"type": "auto", "last_messages": None},
-    "tool_choice": "auto",
-    "parallel_tool_calls": True,
-    "response_format": "auto",
-}
-MESSAGE = {
-    "id": "msg_abc",
-    "object": "thread.message",
-    "created_at": 1700000000,
-    "thread_id": "thread_abc",
-    "status": "completed",
-    "incomplete_details": None,
-    "completed_at": 1700000001,
-    "incomplete_at": None,
-    "role": "user",
-    "content": [{"type": "text", "text": {"value": "Hi", "annotations": []}}],
-    "assistant_id": None,
-    "run_id": None,
-    "attachments": [],
-    "metadata": {},
-}
-FINE_TUNE = {
-    "model": "gpt-4o-mini-2024-07-18",
-    "training_file": "file-abc",
-    "method": {"type": "supervised", "supervised": {"hyperparameters": {"learning_rate_multiplier": 0.5}}},
-}
+# Shared with bench/contract_speed.py.
+SAMPLES = json.loads((Path(__file__).parents[1] / "fixtures" / "contract_samples.json").read_text())
+CHAT, FILE, RUN, MESSAGE, FINE_TUNE = (SAMPLES[k] for k in ("chat", "file", "run", "message", "fine_tune"))
 
 
 # -- the pinned spec and its cache ---------------------------------------------------------------
