@@ -20,12 +20,14 @@ PURPOSES = ["assistants", "batch", "fine-tune", "vision", "user_data", "evals"]
 MAX_UPLOAD_BYTES = 8 * 1024**3
 MAX_PART_BYTES = 64 * 1024**2
 UPLOAD_TTL = 3600
+FILE_TTL_MIN, FILE_TTL_MAX = 3600, 2592000  # FileExpirationAfter.seconds
 
 
 @dataclass
 class Upload:
     obj: dict[str, Any]
     parts: dict[str, bytes] = field(default_factory=dict)
+    file_ttl: int | None = None  # `expires_after.seconds` for the File made on complete
 
 
 def install(fake: Fake) -> None:
@@ -47,6 +49,7 @@ def create(ctx: RequestContext) -> dict[str, Any]:
         raise errors.invalid_request(
             f"Invalid 'bytes': the upload size must be between 0 and {MAX_UPLOAD_BYTES} bytes.", param="bytes"
         )
+    file_ttl = _file_ttl(body.get("expires_after"))
     obj = {
         "id": new_id("upload_"),
         "object": "upload",
@@ -58,8 +61,36 @@ def create(ctx: RequestContext) -> dict[str, Any]:
         "expires_at": ctx.now + UPLOAD_TTL,
         "file": None,
     }
-    ctx.ns.collection(KIND).add(obj["id"], Upload(obj))
+    ctx.ns.collection(KIND).add(obj["id"], Upload(obj, file_ttl=file_ttl))
     return obj
+
+
+def _file_ttl(value: Any) -> int | None:
+    """``expires_after`` (the File's expiration policy, as on ``POST /files``): its seconds, checked."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise errors.invalid_type("expires_after", "an object", value)
+    if value.get("anchor") is None:
+        raise errors.missing_parameter("expires_after.anchor")
+    if value["anchor"] != "created_at":
+        raise errors.invalid_value("expires_after.anchor", value["anchor"], ["created_at"])
+    seconds = value.get("seconds")
+    if seconds is None:
+        raise errors.missing_parameter("expires_after.seconds")
+    if not isinstance(seconds, int) or isinstance(seconds, bool):
+        raise errors.invalid_type("expires_after.seconds", "an integer", seconds)
+    if not FILE_TTL_MIN <= seconds <= FILE_TTL_MAX:
+        below = seconds < FILE_TTL_MIN
+        raise errors.APIError(
+            400,
+            f"Invalid 'expires_after.seconds': integer {'below minimum' if below else 'above maximum'} value. "
+            f"Expected a value {'>= ' + str(FILE_TTL_MIN) if below else '<= ' + str(FILE_TTL_MAX)}, "
+            f"but got {seconds} instead.",
+            param="expires_after.seconds",
+            code="integer_below_min_value" if below else "integer_above_max_value",
+        )
+    return seconds
 
 
 def _pending(ctx: RequestContext, action: str) -> Upload:
@@ -104,7 +135,12 @@ def complete(ctx: RequestContext) -> dict[str, Any]:
     if md5 and hashlib.md5(data).hexdigest() != md5:
         raise errors.invalid_request("The md5 checksum does not match the uploaded parts.", param="md5")
     files.check_upload(upload.obj["purpose"], upload.obj["filename"], data)
-    stored = files.create_file(ctx.ns, ctx.now, upload.obj["filename"], upload.obj["purpose"], data)
+    # The File follows the upload's `expires_after`, else the /files default (batch files: 30 days).
+    if upload.file_ttl is not None:
+        expires_at: int | None = ctx.now + upload.file_ttl
+    else:
+        expires_at = ctx.now + files.BATCH_FILE_TTL if upload.obj["purpose"] == "batch" else None
+    stored = files.create_file(ctx.ns, ctx.now, upload.obj["filename"], upload.obj["purpose"], data, expires_at)
     upload.obj["status"] = "completed"
     upload.obj["file"] = stored.obj
     upload.parts.clear()

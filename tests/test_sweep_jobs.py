@@ -1,0 +1,59 @@
+"""Where fine-tuning, batches, uploads and faults differed from the real API, as an SDK user meets it.
+
+Each test here failed before its fix; see the commit that added it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import openai
+import pytest
+
+manual = pytest.mark.mockapi(manual_clock=True)
+CHAT_URL = "/v1/chat/completions"
+THIRTY_DAYS = 30 * 24 * 3600
+
+
+def chat_line(i: int, **body: Any) -> dict[str, Any]:
+    payload = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": f"Question {i}?"}], **body}
+    return {"custom_id": f"req-{i}", "method": "POST", "url": CHAT_URL, "body": payload}
+
+
+def batch_file(client, lines: list[Any], name: str = "requests.jsonl") -> str:
+    text = "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n"
+    return client.files.create(file=(name, io.BytesIO(text.encode())), purpose="batch").id
+
+
+# -- uploads ----------------------------------------------------------------------------------
+
+
+@manual
+def test_upload_expires_after_reaches_the_file(mockapi, openai_client) -> None:
+    """`uploads.create(expires_after=...)` sets the resulting File's expiry, as `files.create` does."""
+    data = b"some notes\n"
+    upload = openai_client.uploads.create(
+        bytes=len(data), filename="notes.txt", mime_type="text/plain", purpose="assistants",
+        expires_after={"anchor": "created_at", "seconds": 3600},
+    )  # fmt: skip
+    part = openai_client.uploads.parts.create(upload.id, data=data)
+    done = openai_client.uploads.complete(upload.id, part_ids=[part.id])
+    assert done.file is not None and done.file.expires_at == done.file.created_at + 3600
+    assert openai_client.files.retrieve(done.file.id).expires_at == done.file.expires_at
+    mockapi.advance(3600)
+    with pytest.raises(openai.NotFoundError):
+        openai_client.files.retrieve(done.file.id)
+
+
+def test_chunked_batch_upload_expires_like_a_batch_file(openai_client) -> None:
+    """A batch file is kept 30 days by default whichever way it was uploaded (SDK docstring, core.md §9)."""
+    data = b"".join(json.dumps(chat_line(i)).encode() + b"\n" for i in range(20))
+    upload = openai_client.uploads.upload_file_chunked(
+        file=data, filename="big.jsonl", bytes=len(data), mime_type="application/jsonl", purpose="batch",
+        part_size=len(data) // 3 + 1,
+    )  # fmt: skip
+    assert upload.status == "completed" and upload.file is not None
+    assert upload.file.expires_at == upload.file.created_at + THIRTY_DAYS
+    assert openai_client.files.content(upload.file.id).content == data
