@@ -298,8 +298,8 @@ def _function(function: Any, param: str) -> dict[str, Any]:
     parameters = function.get("parameters")
     if parameters is not None and not isinstance(parameters, dict):
         raise type_error(f"{param}.parameters", parameters)
-    if function.get("strict") and parameters is not None:
-        problem = strict_schema_problem(parameters)
+    if parameters is not None:
+        problem = function_schema_problem(parameters, bool(function.get("strict")))
         if problem:
             raise errors.APIError(
                 400, f"Invalid schema for function '{function['name']}': {problem}",
@@ -341,8 +341,8 @@ def _response_format(body: dict[str, Any], req: ChatRequest) -> None:
         schema = spec.get("schema")
         if schema is not None and not isinstance(schema, dict):
             raise type_error("response_format.json_schema.schema", schema)
-        if spec.get("strict") and schema is not None:
-            problem = strict_schema_problem(schema)
+        if schema is not None:
+            problem = format_schema_problem(schema, bool(spec.get("strict")))
             if problem:
                 raise errors.APIError(
                     400, f"Invalid schema for response_format '{spec['name']}': {problem}",
@@ -355,6 +355,56 @@ def mentions_json(messages: list[dict[str, Any]]) -> bool:
     return any("json" in tokens.message_text(m.get("content")).lower() for m in messages)
 
 
+def function_schema_problem(parameters: dict[str, Any], strict: bool) -> str | None:
+    """What the real API refuses in a function's ``parameters``, strict or not: a root that is not an object
+    (vercel/ai#1485; ``got 'type: "None"'`` when the root has no type), an object without ``properties``
+    (langchain-ai/langchain-mcp-adapters#137) or an array without ``items`` (modelscope/ms-agent#610)."""
+    kind = parameters.get("type")
+    if kind != "object":
+        return f"schema must be a JSON Schema of 'type: \"object\"', got 'type: \"{kind}\"'."
+    return format_schema_problem(parameters, strict)
+
+
+def format_schema_problem(schema: dict[str, Any], strict: bool) -> str | None:
+    """The structural problems of any schema the API compiles (also ``response_format``), then strict mode's."""
+    return _shape_problem(schema, ()) or (strict_schema_problem(schema) if strict else None)
+
+
+def _context(context: tuple[str, ...]) -> str:
+    return "In context=" + (repr(context) if len(context) != 1 else f"('{context[0]}',)") + ", "
+
+
+def _shape_problem(node: Any, context: tuple[str, ...]) -> str | None:
+    if not isinstance(node, dict):
+        return None
+    kind = node.get("type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    if "object" in kinds and not isinstance(node.get("properties"), dict):
+        return _context(context) + "object schema missing properties."
+    if "array" in kinds and "items" not in node:
+        return _context(context) + "array schema missing items."
+    for sub_context, sub in _children(node, context):
+        found = _shape_problem(sub, sub_context)
+        if found:
+            return found
+    return None
+
+
+def _children(node: dict[str, Any], context: tuple[str, ...]) -> list[tuple[tuple[str, ...], Any]]:
+    children: list[tuple[tuple[str, ...], Any]] = []
+    if isinstance(node.get("properties"), dict):
+        children += [((*context, "properties", key), sub) for key, sub in node["properties"].items()]
+    if isinstance(node.get("items"), dict):
+        children.append(((*context, "items"), node["items"]))
+    for key in ("anyOf", "oneOf", "allOf"):
+        if isinstance(node.get(key), list):
+            children += [((*context, key, str(i)), sub) for i, sub in enumerate(node[key])]
+    for key in ("$defs", "definitions"):
+        if isinstance(node.get(key), dict):
+            children += [((*context, key, name), sub) for name, sub in node[key].items()]
+    return children
+
+
 def strict_schema_problem(schema: dict[str, Any]) -> str | None:
     """The first rule of Structured Outputs' strict mode that ``schema`` breaks, in the real API's words."""
     return _strict_node(schema, schema, ())
@@ -363,7 +413,7 @@ def strict_schema_problem(schema: dict[str, Any]) -> str | None:
 def _strict_node(node: Any, root: dict[str, Any], context: tuple[str, ...]) -> str | None:
     if not isinstance(node, dict):
         return None
-    where = "In context=" + (repr(context) if len(context) != 1 else f"('{context[0]}',)") + ", "
+    where = _context(context)
     kind = node.get("type")
     is_object = kind == "object" or (isinstance(kind, list) and "object" in kind) or "properties" in node
     if is_object:

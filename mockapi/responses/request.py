@@ -17,7 +17,14 @@ from typing import Any
 from mockapi import catalog, errors, tokens
 from mockapi.catalog import ModelInfo
 from mockapi.chat import request as chat_request
-from mockapi.chat.request import SERVICE_TIERS_ECHOED, check_name, get_typed, strict_schema_problem, type_error
+from mockapi.chat.request import (
+    SERVICE_TIERS_ECHOED,
+    check_name,
+    format_schema_problem,
+    function_schema_problem,
+    get_typed,
+    type_error,
+)
 from mockapi.common import validate_metadata
 from mockapi.context import RequestContext
 from mockapi.responder import Turn
@@ -230,8 +237,8 @@ def _tool(tool: Any, param: str) -> tuple[dict[str, Any], dict[str, Any] | None]
         if parameters is not None and not isinstance(parameters, dict):
             raise type_error(f"{param}.parameters", parameters)
         strict = tool.get("strict")
-        if strict and parameters is not None:
-            problem = strict_schema_problem(parameters)
+        if parameters is not None:
+            problem = function_schema_problem(parameters, bool(strict))
             if problem:
                 raise errors.APIError(
                     400, f"Invalid schema for function '{tool['name']}': {problem}", param=f"{param}.parameters",
@@ -311,7 +318,7 @@ def _text(body: dict[str, Any], req: ResponseRequest) -> None:
         if not isinstance(schema, dict):
             raise errors.missing_parameter("text.format.schema") if schema is None else type_error(
                 "text.format.schema", schema)
-        if fmt.get("strict") and (problem := strict_schema_problem(schema)):
+        if problem := format_schema_problem(schema, bool(fmt.get("strict"))):
             raise errors.APIError(
                 400, f"Invalid schema for response_format '{fmt['name']}': {problem}", param="text.format.schema",
                 code="invalid_json_schema",

@@ -1,0 +1,78 @@
+"""Generation endpoints as a demanding SDK user meets them: where the fake differed from the real API.
+
+Each test pins one behaviour of the real service (source in the test's docstring) that the fake used to get wrong.
+"""
+
+from __future__ import annotations
+
+import openai
+import pytest
+
+MODEL = "gpt-4o-mini"
+HI = [{"role": "user", "content": "hi"}]
+ROOT_PROBLEM = "schema must be a JSON Schema of 'type: \"object\"', got 'type: \"{}\"'."
+
+
+def _chat_error(client, **kwargs) -> openai.BadRequestError:
+    with pytest.raises(openai.BadRequestError) as info:
+        client.chat.completions.create(**{"model": MODEL, "messages": HI, **kwargs})
+    return info.value
+
+
+def _function(name: str, parameters: dict) -> dict:
+    return {"type": "function", "function": {"name": name, "parameters": parameters}}
+
+
+# -- function parameter schemas are compiled, strict or not ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("parameters", "problem"),
+    [
+        # MCP tools without arguments (langchain-ai/langchain-mcp-adapters#137, #343)
+        ({"type": "object"}, "In context=(), object schema missing properties."),
+        # modelscope/ms-agent#610, sigoden/aichat#1049
+        (
+            {"type": "object", "properties": {"paths": {"type": "array"}}},
+            "In context=('properties', 'paths'), array schema missing items.",
+        ),
+        # vercel/ai#1485; a root without a type is reported as "None"
+        ({"type": "array", "items": {"type": "string"}}, ROOT_PROBLEM.format("array")),
+        ({"anyOf": [{"type": "object", "properties": {}}]}, ROOT_PROBLEM.format("None")),
+    ],
+)
+def test_non_strict_function_schemas_are_checked(openai_client, parameters: dict, problem: str) -> None:
+    noop = _function("noop", {"type": "object", "properties": {}})
+    err = _chat_error(openai_client, tools=[noop, _function("f", parameters)])
+    assert err.body["message"] == f"Invalid schema for function 'f': {problem}"
+    assert (err.param, err.code) == ("tools[1].function.parameters", "invalid_function_parameters")
+
+
+def test_nested_object_without_properties_in_response_format(openai_client) -> None:
+    """The same check runs on a json_schema response format, nested too (quoted with a nested context)."""
+    schema = {"type": "object", "properties": {"config": {"type": "object"}}, "required": ["config"]}
+    err = _chat_error(
+        openai_client, response_format={"type": "json_schema", "json_schema": {"name": "cfg", "schema": schema}}
+    )
+    assert err.body["message"] == (
+        "Invalid schema for response_format 'cfg': In context=('properties', 'config'), "
+        "object schema missing properties."
+    )
+
+
+def test_responses_function_schema_is_checked(openai_client) -> None:
+    """/v1/responses reports the root-type problem on ``tools[i].parameters`` (quoted with that param)."""
+    with pytest.raises(openai.BadRequestError) as info:
+        openai_client.responses.create(
+            model=MODEL, input="hi",
+            tools=[{"type": "function", "name": "helloWorld", "parameters": {}, "strict": False}],
+        )
+    err = info.value
+    assert err.body["message"] == "Invalid schema for function 'helloWorld': " + ROOT_PROBLEM.format("None")
+    assert (err.param, err.code) == ("tools[0].parameters", "invalid_function_parameters")
+
+
+def test_well_formed_loose_schemas_still_pass(openai_client) -> None:
+    parameters = {"type": "object", "properties": {"tags": {"type": "array", "items": {"type": "string"}}}}
+    reply = openai_client.chat.completions.create(model=MODEL, messages=HI, tools=[_function("tag", parameters)])
+    assert reply.choices[0].finish_reason == "stop"
