@@ -76,3 +76,43 @@ def test_well_formed_loose_schemas_still_pass(openai_client) -> None:
     parameters = {"type": "object", "properties": {"tags": {"type": "array", "items": {"type": "string"}}}}
     reply = openai_client.chat.completions.create(model=MODEL, messages=HI, tools=[_function("tag", parameters)])
     assert reply.choices[0].finish_reason == "stop"
+
+
+# -- what some model families refuse -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["system", "developer"])
+def test_o1_mini_refuses_instruction_roles(openai_client, role: str) -> None:
+    """lobehub/lobehub#5704 (developer, api.openai.com) and the o1-mini system-role error of 2024."""
+    err = _chat_error(openai_client, model="o1-mini", messages=[{"role": role, "content": "Be brief."}, *HI])
+    assert err.body["message"] == f"Unsupported value: 'messages[0].role' does not support '{role}' with this model."
+    assert (err.param, err.code) == ("messages[0].role", "unsupported_value")
+
+
+def test_image_parts_need_a_vision_model(openai_client) -> None:
+    """gpt-3.5-turbo answers the 400 quoted in browser-use/web-ui#274 and vllm-project/vllm#11629."""
+    content = [
+        {"type": "text", "text": "What is this?"},
+        {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}},
+    ]
+    messages = [{"role": "system", "content": "x"}, {"role": "user", "content": content}]
+    err = _chat_error(openai_client, model="gpt-3.5-turbo", messages=messages)
+    assert err.body["message"] == "Invalid content type. image_url is only supported by certain models."
+    assert (err.param, err.code) == ("messages.[1].content.[1].type", None)
+    assert openai_client.chat.completions.create(model=MODEL, messages=messages).choices[0].message.content
+
+
+def test_reasoning_effort_needs_a_reasoning_model(openai_client) -> None:
+    err = _chat_error(openai_client, model="gpt-4.1", reasoning_effort="low")
+    assert err.body["message"] == "Unsupported parameter: 'reasoning_effort' is not supported with this model."
+    assert (err.param, err.code) == ("reasoning_effort", "unsupported_parameter")
+
+
+@pytest.mark.parametrize("model", ["o3", "o4-mini", "gpt-5-mini"])
+def test_newer_reasoning_models_refuse_stop(openai_client, model: str) -> None:
+    """crewAIInc/crewAI#2738 (o3), BerriAI/litellm#10080 (o4-mini), gpt-5 captures; o3-mini still takes it."""
+    err = _chat_error(openai_client, model=model, stop=["\n"])
+    assert err.body["message"] == "Unsupported parameter: 'stop' is not supported with this model."
+    assert (err.param, err.code) == ("stop", "unsupported_parameter")
+    reply = openai_client.chat.completions.create(model="o3-mini", messages=HI, stop=["zzz"])
+    assert reply.choices[0].finish_reason == "stop"

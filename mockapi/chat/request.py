@@ -93,6 +93,7 @@ def parse(ctx: RequestContext) -> ChatRequest:
         )
     req = ChatRequest(model=model, info=info, messages=messages, body=body)
     _check_messages(messages)
+    _model_support(body, messages, info)
     _tools(body, req)
     _response_format(body, req)
     _sampling(body, req)
@@ -167,6 +168,55 @@ def _check_file_parts(parts: list[Any], param: str) -> None:
         file = part["file"]
         if file.get("file_id") is None and (file.get("file_data") is None or file.get("filename") is None):
             raise errors.missing_parameter(f"{param}[{j}].file.file_id")
+
+
+# -- what a model family does not take ---------------------------------------------------------
+
+# Snapshots without image input: image parts get the real 400 (browser-use/web-ui#274; vllm#11629 quotes it for
+# gpt-3.5-turbo).
+NO_IMAGE_INPUT = ("gpt-3.5-turbo", "gpt-4-0613", "o1-mini", "o3-mini")
+# Reasoning families that refuse `stop` (crewAIInc/crewAI#2738 o3, BerriAI/litellm#10080 o4-mini, gpt-5 captures);
+# o1 and o3-mini take it (huggingface/smolagents#1211).
+NO_STOP = ("o3-20", "o4-mini", "gpt-5")  # "o3-20": the o3 snapshot, not o3-mini
+# o1-mini takes neither system nor developer messages (lobehub/lobehub#5704).
+NO_INSTRUCTION_ROLES = ("o1-mini",)
+
+
+def family(info: ModelInfo) -> str:
+    """The snapshot a model (or a fine-tune's base) resolves to; model rules key on its prefix."""
+    return info.base or info.echo
+
+
+def _model_support(body: dict[str, Any], messages: list[dict[str, Any]], info: ModelInfo) -> None:
+    snapshot = family(info)
+    if snapshot.startswith(NO_INSTRUCTION_ROLES):
+        for i, message in enumerate(messages):
+            if message["role"] in ("system", "developer"):
+                raise errors.APIError(
+                    400, f"Unsupported value: 'messages[{i}].role' does not support '{message['role']}' with this "
+                    "model.", param=f"messages[{i}].role", code="unsupported_value",
+                )
+    if snapshot.startswith(NO_IMAGE_INPUT):
+        for i, message in enumerate(messages):
+            parts = message.get("content")
+            for j, part in enumerate(parts if isinstance(parts, list) else []):
+                if isinstance(part, dict) and part.get("type") == "image_url":
+                    raise errors.APIError(
+                        400, "Invalid content type. image_url is only supported by certain models.",
+                        param=f"messages.[{i}].content.[{j}].type",
+                    )
+    reasoning = info.kind == "reasoning"
+    if not reasoning and body.get("reasoning_effort") is not None:
+        raise unsupported_parameter("reasoning_effort")  # gpt-4o / gpt-4.1 captures
+    if reasoning and snapshot.startswith(NO_STOP) and body.get("stop") is not None:
+        raise unsupported_parameter("stop")
+
+
+def unsupported_parameter(name: str) -> errors.APIError:
+    return errors.APIError(
+        400, f"Unsupported parameter: '{name}' is not supported with this model.", param=name,
+        code="unsupported_parameter",
+    )
 
 
 # -- message order and tool-call pairing -----------------------------------------------------
