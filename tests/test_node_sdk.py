@@ -5,7 +5,10 @@ with the SDK's base64 default, assistants runs, Responses, moderations, images, 
 errors, a fine-tuning job, vector store upload-and-poll and search) and scenarios.mjs (uploads from read
 streams, model auto-pagination, tool calls and the chat helpers, zod-free parse, Responses tools, assistants
 streams with tool outputs, file batches, batches, fine-tuning events, typed errors from fault directives,
-request ids, cut and abandoned streams). The server must stay healthy throughout: no exception in its log, no
+request ids, cut and abandoned streams) and scenarios2.mjs (multi-page cursors over files, assistants, messages,
+stored completions and conversation items; every toFile input; assistants streams with parallel tool calls and
+failures; chat stream helpers and streamed runTools; Responses stream invariants; asResponse; error fields; retries
+counted in the journal; AbortController). The server must stay healthy throughout: no exception in its log, no
 5xx in its journal that a fault did not ask for.
 Skipped where Node.js is not installed; the npm package is installed once into tests/node/node_modules.
 """
