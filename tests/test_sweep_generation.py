@@ -116,3 +116,20 @@ def test_newer_reasoning_models_refuse_stop(openai_client, model: str) -> None:
     assert (err.param, err.code) == ("stop", "unsupported_parameter")
     reply = openai_client.chat.completions.create(model="o3-mini", messages=HI, stop=["zzz"])
     assert reply.choices[0].finish_reason == "stop"
+
+
+# -- legacy completions --------------------------------------------------------------------------------
+
+
+def test_token_array_prompts_are_billed_as_sent(openai_client) -> None:
+    """A token-array prompt costs its length; ids 1, 2, 3 decode to '"#$', which re-encodes as 2 tokens."""
+    single = openai_client.completions.create(model="gpt-3.5-turbo-instruct", prompt=[1, 2, 3], max_tokens=2)
+    assert single.usage.prompt_tokens == 3
+    batch = openai_client.completions.create(
+        model="gpt-3.5-turbo-instruct", prompt=[[1, 2, 3], [4, 5, 6, 7]], max_tokens=2
+    )
+    assert batch.usage.prompt_tokens == 7
+    echoed = openai_client.completions.create(
+        model="gpt-3.5-turbo-instruct", prompt=[1, 2, 3], max_tokens=2, echo=True, logprobs=0
+    )
+    assert echoed.choices[0].logprobs.tokens[:3] == ['"', "#", "$"]

@@ -31,6 +31,7 @@ class CompletionRequest:
     model: str
     info: ModelInfo
     prompts: list[str]
+    prompt_ids: list[list[int]]  # each prompt's tokens: as sent for token-array prompts (decoding may not round-trip)
     max_tokens: int
     n: int = 1
     stop: list[str] = field(default_factory=list)
@@ -57,7 +58,7 @@ def create(ctx: RequestContext) -> dict[str, Any] | EventStream:
     req = parse(ctx)
     completion_id, created = new_id("cmpl-"), ctx.now
     choices = generate(req, ctx.fake.responder, ctx.owner)
-    prompt_tokens = sum(tokens.count(p, req.model) for p in req.prompts)
+    prompt_tokens = sum(len(ids) for ids in req.prompt_ids)
     prompt_tokens += tokens.count(req.suffix or "", req.model) * len(req.prompts)
     completion_tokens = sum(c.completion_tokens for c in choices)
     # Legacy usage has no token details (spec example, real captures).
@@ -81,7 +82,8 @@ def parse(ctx: RequestContext) -> CompletionRequest:
     model = body.get("model")
     if not isinstance(model, str):
         raise errors.invalid_request("you must provide a model parameter")
-    prompts = _prompts(body.get("prompt", "<|endoftext|>"), model)
+    parsed = _prompts(body.get("prompt", "<|endoftext|>"), model)
+    prompts, prompt_ids = [said for said, _ in parsed], [ids for _, ids in parsed]
     info = catalog.lookup(ctx.ns, model)
     if info is None:
         raise errors.model_not_found(model)
@@ -92,7 +94,7 @@ def parse(ctx: RequestContext) -> CompletionRequest:
         )
     stop = body.get("stop")
     req = CompletionRequest(
-        model=model, info=info, prompts=prompts, max_tokens=DEFAULT_MAX_TOKENS,
+        model=model, info=info, prompts=prompts, prompt_ids=prompt_ids, max_tokens=DEFAULT_MAX_TOKENS,
         n=_int(body, "n", 1), stop=[stop] if isinstance(stop, str) else [s for s in stop or [] if isinstance(s, str)],
         echo=body.get("echo") is True, suffix=body.get("suffix") if isinstance(body.get("suffix"), str) else None,
         logprobs=_int(body, "logprobs", None), seed=_int(body, "seed", None), stream=body.get("stream") is True,
@@ -119,19 +121,19 @@ def _int(body: dict[str, Any], name: str, default: int | None) -> Any:
     return value
 
 
-def _prompts(prompt: Any, model: str) -> list[str]:
-    """The prompt forms: a string, strings, token ids, or lists of token ids."""
+def _prompts(prompt: Any, model: str) -> list[tuple[str, list[int]]]:
+    """The prompt forms (a string, strings, token ids, or lists of token ids) as each prompt's text and tokens."""
     if isinstance(prompt, str):
-        return [prompt]
+        return [(prompt, tokens.encode(prompt, model))]
     if isinstance(prompt, list) and prompt and all(isinstance(p, int) and not isinstance(p, bool) for p in prompt):
-        return [_decode_prompt(prompt, model)]
+        return [_checked_ids(prompt, model)]
     if isinstance(prompt, list) and prompt:
         out = []
         for item in prompt:
             if isinstance(item, str):
-                out.append(item)
+                out.append((item, tokens.encode(item, model)))
             elif isinstance(item, list) and all(isinstance(p, int) and not isinstance(p, bool) for p in item):
-                out.append(_decode_prompt(item, model))
+                out.append(_checked_ids(item, model))
             else:
                 break
         else:
@@ -142,9 +144,9 @@ def _prompts(prompt: Any, model: str) -> list[str]:
     )
 
 
-def _decode_prompt(ids: list[int], model: str) -> str:
+def _checked_ids(ids: list[int], model: str) -> tuple[str, list[int]]:
     try:
-        return text.decode(ids, model)
+        return text.decode(ids, model), ids
     except Exception:
         raise errors.invalid_request("Invalid token in prompt.", param="prompt") from None
 
@@ -161,7 +163,7 @@ def _limits(body: dict[str, Any], req: CompletionRequest) -> None:
             400, f"Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with "
             f"length {len(req.stop)} instead.", param="stop", code="array_above_max_length",
         )
-    longest = max(tokens.count(p, req.model) for p in req.prompts) + tokens.count(req.suffix or "", req.model)
+    longest = max(len(ids) for ids in req.prompt_ids) + tokens.count(req.suffix or "", req.model)
     limit = req.info.context
     if "max_tokens" in body and body["max_tokens"] is None:
         req.max_tokens = max(limit - longest, 0)  # null: as long as the context allows
@@ -186,18 +188,20 @@ def _limits(body: dict[str, Any], req: CompletionRequest) -> None:
 
 def generate(req: CompletionRequest, responder: Responder, owner: str) -> list[TextChoice]:
     choices = []
-    for p, prompt in enumerate(req.prompts):
+    for p, (prompt, prompt_ids) in enumerate(zip(req.prompts, req.prompt_ids, strict=True)):
         turn = Turn(surface="completions", model=req.model, messages=[{"role": "user", "content": prompt}],
                     seed=req.seed, owner=owner)
         for j in range(req.n):
             reply = responder.respond(turn)
             if reply.error:
                 raise reply_error(reply.error)
-            choices.append(_shape(reply.text or "", reply.finish_reason, prompt, req, p * req.n + j))
+            choices.append(_shape(reply.text or "", reply.finish_reason, prompt, prompt_ids, req, p * req.n + j))
     return choices
 
 
-def _shape(said: str, forced: str | None, prompt: str, req: CompletionRequest, index: int) -> TextChoice:
+def _shape(
+    said: str, forced: str | None, prompt: str, prompt_ids: list[int], req: CompletionRequest, index: int
+) -> TextChoice:
     said, _ = text.cut_at_stop(said, req.stop)
     said, ids, cut = text.truncate(said, req.max_tokens, req.model)
     finish = "length" if cut else forced if forced in ("stop", "length", "content_filter") else "stop"
@@ -205,7 +209,7 @@ def _shape(said: str, forced: str | None, prompt: str, req: CompletionRequest, i
         finish = "length"
     generated = req.max_tokens if cut else len(ids)
     if req.echo:
-        ids = tokens.encode(prompt, req.model) + ids
+        ids = prompt_ids + ids
         said = prompt + said
     return TextChoice(
         index=index, prompt=prompt, ids=ids, text=said, text_offsets=_offsets(ids, req.model),
