@@ -143,6 +143,40 @@ await scenario("uploads from every toFile input", async () => {
   ok("files.delete then content is 404", deleted.deleted === true && gone instanceof OpenAI.NotFoundError && gone.param === "id", String(gone));
 });
 
+await scenario("how Node encodes nested multipart fields, arrays and query objects", async () => {
+  const c = make("sk-node2-encoding");
+  const f = await c.files.create({ file: await toFile(Buffer.from("x"), "e.txt"), purpose: "user_data", expires_after: { anchor: "created_at", seconds: 3600 } });
+  ok("multipart expires_after[anchor]/[seconds]", f.expires_at === f.created_at + 3600, JSON.stringify(f));
+  const speech = Buffer.from(await (await c.audio.speech.create({ model: "tts-1", voice: "alloy", input: "Two words. And more." })).arrayBuffer());
+  const tr = await c.audio.transcriptions.create({ file: await toFile(speech, "s.mp3"), model: "whisper-1", response_format: "verbose_json", timestamp_granularities: ["word", "segment"] });
+  ok("multipart timestamp_granularities[] with two values", tr.words?.length === 4 && tr.segments?.length === 2 && tr.segments[1].text.trim() === "And more.", JSON.stringify(tr.segments));
+  const png = Buffer.from((await c.images.generate({ model: "dall-e-2", prompt: "x", size: "256x256", response_format: "b64_json" })).data[0].b64_json, "base64");
+  const one = await c.images.edit({ model: "gpt-image-1", prompt: "merge", image: await toFile(png, "a.png", { type: "image/png" }) });
+  const two = await c.images.edit({ model: "gpt-image-1", prompt: "merge", image: [await toFile(png, "a.png", { type: "image/png" }), await toFile(png, "b.png", { type: "image/png" })] });
+  ok("multipart image[] array: both images count as input", two.usage.input_tokens_details.image_tokens === 2 * one.usage.input_tokens_details.image_tokens && two.data.length === 1, `${one.usage.input_tokens_details.image_tokens} ${two.usage.input_tokens_details.image_tokens}`);
+  const rows = []; for (let i = 0; i < 10; i++) rows.push(JSON.stringify({ messages: [{ role: "user", content: "q" + i }, { role: "assistant", content: "a" + i }] }));
+  const training = await c.files.create({ file: await toFile(Buffer.from(rows.join("\n")), "t.jsonl"), purpose: "fine-tune" });
+  const tagged = await c.fineTuning.jobs.create({ model: "gpt-4o-mini-2024-07-18", training_file: training.id, metadata: { team: "node" } });
+  await c.fineTuning.jobs.create({ model: "gpt-4o-mini-2024-07-18", training_file: training.id });
+  const found = await collect(c.fineTuning.jobs.list({ metadata: { team: "node" } }));
+  ok("query metadata[team]=node filters jobs", found.length === 1 && found[0].id === tagged.id, JSON.stringify(found.map((j) => j.id)));
+});
+
+await scenario("responses: background stream resumed with starting_after, failed stream", async () => {
+  const c = make("sk-node2-background");
+  const bg = await c.responses.create({ model: "gpt-4o-mini", input: "work in the background", background: true });
+  const resumed = c.responses.stream({ response_id: bg.id, starting_after: 2 });
+  const seq = []; resumed.on("event", (e) => seq.push(e.sequence_number));
+  const final = await resumed.finalResponse();
+  const stored = await c.responses.retrieve(bg.id);
+  ok("background response resumes after sequence 2", bg.status === "queued" && seq[0] === 3 && seq.every((n, i) => n === i + 3) && final.status === "completed" && stored.output_text === final.output_text, `${bg.status} ${JSON.stringify(seq)}`);
+  await control("POST", "scripts", { match: { surface: "responses", contains: "zz-fail-resp" }, replies: [{ error: { code: "server_error", message: "The model failed." } }] });
+  const failing = c.responses.stream({ model: "gpt-4o-mini", input: "zz-fail-resp" });
+  const types = []; failing.on("event", (e) => types.push(e.type));
+  const failed = await failing.finalResponse();
+  ok("a failed response streams response.failed with its error", failed.status === "failed" && failed.error?.code === "server_error" && types.at(-1) === "response.failed", `${failed.status} ${types}`);
+});
+
 await scenario("assistants stream: parallel tool calls", async () => {
   const c = make("sk-node2-asst-tools");
   await control("POST", "scripts", { match: { surface: "assistants", contains: "zz-par-asst" }, replies: [parallelReply] });
