@@ -3,6 +3,7 @@ the lifecycle on the manual clock, and the controls that make a job fail, wait o
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 from pathlib import Path
@@ -250,7 +251,7 @@ def test_validation_file_adds_validation_metrics(mockapi, openai_client) -> None
     assert checkpoint.metrics.valid_loss is not None and checkpoint.metrics.full_valid_loss is not None
     metrics = [e for e in openai_client.fine_tuning.jobs.list_events(job.id, limit=100).data if e.type == "metrics"]
     assert ", validation loss=" in metrics[0].message
-    csv = openai_client.files.content(job.result_files[0]).text.splitlines()
+    csv = base64.b64decode(openai_client.files.content(job.result_files[0]).read()).decode().splitlines()
     assert csv[0] == "step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy"
     assert all(len(row.split(",")) == 5 and row.split(",")[3] for row in csv[1:])
 

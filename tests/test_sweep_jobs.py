@@ -63,12 +63,6 @@ def test_chunked_batch_upload_expires_like_a_batch_file(openai_client) -> None:
 
 
 @manual
-@pytest.mark.xfail(
-    strict=True,
-    reason="real result files are base64 of the CSV (OpenAI cookbook, Fine_tuning_for_function_calling); the fake "
-    "serves plain CSV because tests/test_fine_tuning.py::test_validation_file_adds_validation_metrics reads it "
-    "as text. Fix: base64-encode in mockapi/finetune/engine.py FineTuningService._csv and decode in that test.",
-)
 def test_result_file_is_base64_of_the_metrics_csv(mockapi, openai_client) -> None:
     """The cookbook reads a job's result file with `base64.b64decode(client.files.content(id).read())`."""
     import base64

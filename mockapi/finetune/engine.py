@@ -15,6 +15,7 @@ new model and ``/files`` see a finished job without anyone polling it first.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import math
 import random
@@ -340,11 +341,13 @@ class FineTuningService(LifecycleService[Job, JobRule]):
         )  # fmt: skip
 
     def _csv(self, job: Job) -> bytes:
+        """The metrics CSV, base64-encoded as the real result file is (the OpenAI cookbook decodes it with
+        ``base64.b64decode(client.files.content(id).read())``)."""
         lines = [CSV_HEADER]
         for row in job.metrics:
             valid = f"{row['valid_loss']},{row['valid_mean_token_accuracy']}" if "valid_loss" in row else ","
             lines.append(f"{int(row['step'])},{row['train_loss']},{row['train_mean_token_accuracy']},{valid}")
-        return ("\n".join(lines) + "\n").encode()
+        return base64.b64encode(("\n".join(lines) + "\n").encode())
 
     def _fail(self, job: Job, at: float, error: dict[str, Any]) -> None:
         job.timeline.freeze(at)
