@@ -133,3 +133,44 @@ def test_token_array_prompts_are_billed_as_sent(openai_client) -> None:
         model="gpt-3.5-turbo-instruct", prompt=[1, 2, 3], max_tokens=2, echo=True, logprobs=0
     )
     assert echoed.choices[0].logprobs.tokens[:3] == ['"', "#", "$"]
+
+
+# -- image URLs must be http(s) or image data URLs ------------------------------------------------------
+
+EXPECTED_DATA_URL = (
+    "Expected a base64-encoded data URL with an image MIME type (e.g. 'data:image/png;base64,aW1nIGJ5dGVzIGhlcmU='), "
+    "but got "
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("iVBORw0KGgo=", "a value without the 'data:' prefix."),  # raw base64 without the data: prefix
+        ("data:application/pdf;base64,JVBERi0=", "unsupported MIME type 'application/pdf'."),
+        ("data:image/png;base64,", "empty base64-encoded bytes."),
+        ("data:image/png;base64,not*base64", "an invalid base64-encoded value."),
+    ],
+)
+def test_chat_image_url_must_be_a_link_or_image_data(openai_client, url: str, problem: str) -> None:
+    """Real 400s quoted in issues: 'Invalid image URL: 'messages[1].content[0].image_url.url'. Expected ...'."""
+    content = [{"type": "text", "text": "What is it?"}, {"type": "image_url", "image_url": {"url": url}}]
+    err = _chat_error(openai_client, messages=[{"role": "user", "content": content}])
+    param = "messages[0].content[1].image_url.url"
+    assert err.body["message"] == f"Invalid image URL: '{param}'. {EXPECTED_DATA_URL}{problem}"
+    assert (err.param, err.code) == (param, "invalid_value")
+
+
+def test_responses_input_image_must_be_a_link_or_image_data(openai_client) -> None:
+    """The Responses wording: "Invalid 'input[566].content[2].image_url'. Expected ... but got empty ..."."""
+    question = {"type": "input_text", "text": "What is it?"}
+    content = [question, {"type": "input_image", "image_url": "data:image/png;base64,"}]
+    with pytest.raises(openai.BadRequestError) as info:
+        openai_client.responses.create(model=MODEL, input=[{"role": "user", "content": content}])
+    err = info.value
+    assert err.body["message"] == (
+        f"Invalid 'input[0].content[1].image_url'. {EXPECTED_DATA_URL}empty base64-encoded bytes."
+    )
+    assert (err.param, err.code) == ("input[0].content[1].image_url", "invalid_value")
+    good = [question, {"type": "input_image", "image_url": "data:image/png;base64,iVBORw0KGgo="}]
+    assert openai_client.responses.create(model=MODEL, input=[{"role": "user", "content": good}]).output_text

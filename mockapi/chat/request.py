@@ -11,6 +11,7 @@ with request validation off still answers 400, never 500.
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -156,7 +157,44 @@ def _messages(body: dict[str, Any]) -> list[dict[str, Any]]:
             raise errors.invalid_value(f"messages[{i}].role", role, list(ROLES))
         if isinstance(message.get("content"), list):
             _check_file_parts(message["content"], f"messages[{i}].content")
+            _check_image_parts(message["content"], f"messages[{i}].content")
     return messages
+
+
+def _check_image_parts(parts: list[Any], param: str) -> None:
+    for j, part in enumerate(parts):
+        image = part.get("image_url") if isinstance(part, dict) and part.get("type") == "image_url" else None
+        url = image.get("url") if isinstance(image, dict) else None
+        if isinstance(url, str) and (problem := image_url_problem(url)):
+            where = f"{param}[{j}].image_url.url"
+            raise errors.APIError(
+                400, f"Invalid image URL: '{where}'. {problem}", param=where, code="invalid_value"
+            )
+
+
+def image_url_problem(url: str) -> str | None:
+    """Why an image URL is refused: not http(s) and not an image data URL (wording from real 400s, quoted with
+    chat's ``Invalid image URL: '<param>'.`` and Responses' ``Invalid '<param>'.`` prefixes)."""
+    if url.startswith(("http://", "https://")):
+        return None
+    expected = (
+        "Expected a base64-encoded data URL with an image MIME type (e.g. "
+        "'data:image/png;base64,aW1nIGJ5dGVzIGhlcmU='), but got "
+    )
+    if not url.startswith("data:"):
+        return expected + "a value without the 'data:' prefix."
+    header, _, payload = url[len("data:"):].partition(",")
+    mime = header.split(";")[0]
+    if not mime.startswith("image/"):
+        return expected + f"unsupported MIME type '{mime}'."
+    payload = "".join(payload.split())
+    if not payload:
+        return expected + "empty base64-encoded bytes."
+    try:
+        base64.b64decode(payload, validate=True)
+    except ValueError:
+        return expected + "an invalid base64-encoded value."
+    return None
 
 
 def _check_file_parts(parts: list[Any], param: str) -> None:

@@ -15,7 +15,7 @@ import secrets
 from typing import Any
 
 from mockapi import errors, tokens
-from mockapi.chat.request import type_error
+from mockapi.chat.request import image_url_problem, type_error
 from mockapi.state import Namespace
 
 INDEX_SLOT = "response_items"  # ns.slots: item id -> stored item (item_reference lookups)
@@ -129,6 +129,11 @@ def _part(part: Any, assistant: bool, param: str) -> dict[str, Any]:
             return {**_text_part(text, True), **{k: part[k] for k in ("annotations", "logprobs") if k in part}}
         return _text_part(text, False)
     if kind == "input_image":
+        url = part.get("image_url")
+        if isinstance(url, str) and (problem := image_url_problem(url)):
+            raise errors.APIError(
+                400, f"Invalid '{param}.image_url'. {problem}", param=f"{param}.image_url", code="invalid_value"
+            )
         return {**part, "detail": part.get("detail") or "auto"}  # "Defaults to `auto`", and is listed so
     return dict(part)  # files, refusals: kept as sent
 
