@@ -270,11 +270,11 @@ class BatchService(LifecycleService[Batch, BatchRule]):
         created = int(at)
         expires = created + found.output_ttl if found.output_ttl else None
         if found.outputs:
-            stored = files.create_file(ns, created, f"batch_{found.id}_output.jsonl", "batch_output",
+            stored = files.create_file(ns, created, f"{found.id}_output.jsonl", "batch_output",
                                        _jsonl(found.outputs), expires)  # fmt: skip
             found.obj["output_file_id"] = stored.id
         if found.failures:
-            stored = files.create_file(ns, created, f"batch_{found.id}_error.jsonl", "batch_output",
+            stored = files.create_file(ns, created, f"{found.id}_error.jsonl", "batch_output",
                                        _jsonl(found.failures), expires)  # fmt: skip
             found.obj["error_file_id"] = stored.id
 

@@ -84,7 +84,7 @@ def test_hundred_chat_lines_with_three_bad_ones(mockapi, openai_client) -> None:
     assert bad["response"]["body"]["error"]["code"] == "empty_array"
     assert {e["response"]["body"]["error"]["param"] for e in errors} == {"messages", "temperature", "n"}
     files = openai_client.files.retrieve(done.output_file_id)
-    assert files.purpose == "batch_output" and files.filename == f"batch_{batch.id}_output.jsonl"
+    assert files.purpose == "batch_output" and files.filename == f"{batch.id}_output.jsonl"
 
 
 @manual

@@ -37,6 +37,20 @@ def test_batch_file_expires_after_30_days(openai_client) -> None:
     assert created.expires_at == created.created_at + 30 * 24 * 3600
 
 
+@pytest.mark.mockapi(manual_clock=True)
+def test_an_expired_file_leaves_the_list_too(mockapi, openai_client) -> None:
+    short = openai_client.files.create(
+        file=("a.txt", b"a"), purpose="assistants", expires_after={"anchor": "created_at", "seconds": 3600}
+    )
+    kept = openai_client.files.create(file=("b.txt", b"b"), purpose="assistants")
+    assert [f.id for f in openai_client.files.list()] == [kept.id, short.id]
+    mockapi.advance(3600)
+    assert [f.id for f in openai_client.files.list()] == [kept.id]
+    assert [f.id for f in openai_client.files.list(purpose="assistants")] == [kept.id]
+    with pytest.raises(openai.NotFoundError):
+        openai_client.files.retrieve(short.id)
+
+
 def test_list_filters_by_purpose_newest_first(openai_client) -> None:
     ids = [
         openai_client.files.create(file=(f"f{i}.jsonl", io.BytesIO(JSONL)), purpose=p).id

@@ -143,8 +143,14 @@ def _expiry(expires_after: Any, now: int, purpose: str) -> int | None:
 def list_files(ctx: RequestContext) -> dict[str, Any]:
     purpose = ctx.query.get("purpose")
     index = ("purpose", purpose) if purpose else None
+    now = ctx.now
+
+    def live(found: StoredFile) -> bool:  # an expired file is gone from the list as from retrieve
+        expires = found.obj.get("expires_at")
+        return expires is None or now < expires
+
     return paginate(
-        ctx, ctx.ns.collection(KIND), lambda f: f.obj, default_limit=10000, max_limit=10000, index=index
+        ctx, ctx.ns.collection(KIND), lambda f: f.obj, default_limit=10000, max_limit=10000, index=index, where=live
     )
 
 
