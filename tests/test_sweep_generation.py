@@ -174,3 +174,20 @@ def test_responses_input_image_must_be_a_link_or_image_data(openai_client) -> No
     assert (err.param, err.code) == ("input[0].content[1].image_url", "invalid_value")
     good = [question, {"type": "input_image", "image_url": "data:image/png;base64,iVBORw0KGgo="}]
     assert openai_client.responses.create(model=MODEL, input=[{"role": "user", "content": good}]).output_text
+
+
+# -- tool_choice allowed_tools ---------------------------------------------------------------------------
+
+
+def test_chat_allowed_tools_required_calls_an_allowed_function(openai_client) -> None:
+    """``tool_choice: {"type": "allowed_tools", "allowed_tools": {"mode": "required", "tools": [...]}}`` (spec:
+    ChatCompletionAllowedToolsChoice) makes the model call one of the listed functions, never an unlisted one."""
+    noop = _function("noop", {"type": "object", "properties": {}})
+    weather = _function("get_weather", {"type": "object", "properties": {"city": {"type": "string"}}})
+    choice = {
+        "type": "allowed_tools",
+        "allowed_tools": {"mode": "required", "tools": [{"type": "function", "function": {"name": "get_weather"}}]},
+    }
+    reply = openai_client.chat.completions.create(model="gpt-5", messages=HI, tools=[noop, weather], tool_choice=choice)
+    assert reply.choices[0].finish_reason == "tool_calls"
+    assert [c.function.name for c in reply.choices[0].message.tool_calls] == ["get_weather"]

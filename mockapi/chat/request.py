@@ -38,6 +38,7 @@ class ChatRequest:
     messages: list[dict[str, Any]]
     tools: list[dict[str, Any]] = field(default_factory=list)
     tool_choice: Any = None
+    allowed_tools: set[str] | None = None  # tool_choice allowed_tools: the functions the model may call
     legacy_functions: bool = False  # `functions` was used: answer with `function_call`
     response_format: dict[str, Any] | None = None
     n: int = 1
@@ -61,8 +62,11 @@ class ChatRequest:
         return self.info.echo
 
     def turn(self, owner: str) -> Turn:
+        tools = self.tools
+        if self.allowed_tools is not None:
+            tools = [t for t in tools if t.get("type") != "function" or t["function"].get("name") in self.allowed_tools]
         return Turn(
-            surface="chat", model=self.model, messages=turn_messages(self.messages), tools=self.tools,
+            surface="chat", model=self.model, messages=turn_messages(self.messages), tools=tools,
             tool_choice=self.tool_choice, response_format=self.response_format, seed=self.seed, owner=owner,
         )
 
@@ -367,8 +371,21 @@ def _tools(body: dict[str, Any], req: ChatRequest) -> None:
                 400, f"Invalid value for '{param}': function '{name}' was not found in the provided "
                 f"'{'functions' if param == 'function_call' else 'tools'}'.", param=param,
             )
+    if isinstance(choice, dict) and choice.get("type") == "allowed_tools":
+        choice = _allowed_tools(choice, req)
     req.tool_choice = choice
     req.parallel_tool_calls = bool(get_typed(body, "parallel_tool_calls", bool, True))
+
+
+def _allowed_tools(choice: dict[str, Any], req: ChatRequest) -> str:
+    """``{"type": "allowed_tools", "allowed_tools": {"mode", "tools"}}``: the model sees only the listed functions
+    (all tools are still billed as prompt) and calls one when the mode is ``required``."""
+    spec = choice.get("allowed_tools") if isinstance(choice.get("allowed_tools"), dict) else {}
+    listed = spec.get("tools") if isinstance(spec.get("tools"), list) else []
+    functions = [t["function"] for t in listed if isinstance(t, dict) and isinstance(t.get("function"), dict)]
+    req.allowed_tools = {f.get("name") for f in functions}
+    mode = spec.get("mode")
+    return mode if mode in ("auto", "required") else "auto"
 
 
 def _tool(tool: Any, param: str) -> dict[str, Any]:
