@@ -192,11 +192,18 @@ def invalid_api_key(key: str) -> APIError:
 
 
 def server_error(request_id: str | None = None) -> APIError:
-    suffix = f" Please include the request ID {request_id} in your message." if request_id else ""
+    """A 500. With a request id, the current wording (code ``server_error``, e.g. openai/openai-node#1730,
+    2026); without one, the older "Sorry about that!" form (code null)."""
+    if request_id is None:
+        return APIError(500, "The server had an error while processing your request. Sorry about that!",
+                        type="server_error")  # fmt: skip
     return APIError(
         500,
-        "The server had an error while processing your request. Sorry about that!" + suffix,
+        "An error occurred while processing your request. You can retry your request, or contact us through our "
+        f"help center at help.openai.com if the error persists. Please include the request ID {request_id} in "
+        "your message.",
         type="server_error",
+        code="server_error",
     )
 
 

@@ -102,8 +102,8 @@ def test_insufficient_quota_has_no_retry_after(mockapi) -> None:
 
 ERRORS = [
     # (kind, settings, SDK exception, status, type, code, message start)
-    ("server_error", {}, openai.InternalServerError, 500, "server_error", None,
-     "The server had an error while processing your request. Sorry about that!"),
+    ("server_error", {}, openai.InternalServerError, 500, "server_error", "server_error",
+     "An error occurred while processing your request. You can retry your request, or contact us through our help"),
     ("overloaded", {}, openai.InternalServerError, 503, "server_error", None,
      "That model is currently overloaded with other requests. You can retry your request"),
     # Cloudflare's JSON puts the status number in "code"; the SDK hands it over as a string.
@@ -141,6 +141,8 @@ def test_error_faults_render_the_real_envelope(mockapi, kind, settings, exc, sta
     assert error.body["message"].startswith(message)
     assert error.param == settings.get("param")
     assert error.response.headers["content-type"] == "application/json"
+    if kind in ("server_error", "overloaded"):  # the message names this response's request id
+        assert f"request ID {error.response.headers['x-request-id']} in your message" in error.body["message"]
 
 
 def test_bad_gateway_can_be_cloudflare_html(http, mockapi) -> None:
