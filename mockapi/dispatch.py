@@ -44,6 +44,11 @@ ResponseHook = Callable[[RequestContext, Route, Response], Response]
 JSON_HEADERS = {"access-control-expose-headers": "X-Request-ID", "openai-version": "2020-10-01"}
 _STATIC_HEADERS = [(k.encode(), v.encode()) for k, v in JSON_HEADERS.items()]
 _JSON_TYPE = (b"content-type", b"application/json")
+# Browsers (the Node SDK with dangerouslyAllowBrowser): the real API answers CORS preflights without a key and lets
+# any origin read its answers (contracts/README.md, "CORS").
+_ALLOW_ORIGIN = (b"access-control-allow-origin", b"*")
+_PREFLIGHT_METHODS = (b"access-control-allow-methods", b"GET, POST, PUT, PATCH, DELETE, OPTIONS")
+_PREFLIGHT_MAX_AGE = (b"access-control-max-age", b"86400")
 
 
 class JSONResponse(Response):
@@ -104,6 +109,8 @@ class Dispatcher:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         ctx: RequestContext | None = None
         route: Route | None = None
+        if method == "OPTIONS":
+            return self._preflight(scope, headers, rid, started)
         try:
             route, params = self.fake.router.match(method, sub_path)
             key, owner, key_headers = self._authenticate(headers)
@@ -133,7 +140,21 @@ class Dispatcher:
             for hook in self.response_hooks:
                 response = hook(ctx, route, response)  # type: ignore[arg-type]
         self._finish(response, rid, started, ctx)
+        if "origin" in headers:
+            response.raw_headers.append(_ALLOW_ORIGIN)
         self._journal(scope, headers, response, rid, route, ctx)
+        return response
+
+    def _preflight(self, scope: Scope, headers: dict[str, str], rid: str, started: float) -> Response:
+        """A CORS preflight: no key needed; the headers the browser asks for are allowed (a ``*`` would not
+        cover Authorization)."""
+        response = Response(status_code=200)
+        asked = headers.get("access-control-request-headers")
+        response.raw_headers += [_ALLOW_ORIGIN, _PREFLIGHT_METHODS, _PREFLIGHT_MAX_AGE]
+        if asked:
+            response.raw_headers.append((b"access-control-allow-headers", asked.encode("latin-1")))
+        self._finish(response, rid, started, None)
+        self._journal(scope, headers, response, rid, None, None)
         return response
 
     def execute(self, method: str, path: str, body: Any, *, api_key: str, owner: str) -> tuple[int, Any]:

@@ -101,6 +101,19 @@ def too_many_properties(param: str, maximum: int, count: int) -> APIError:
     )  # fmt: skip
 
 
+_TYPE_PHRASES: dict[type, str] = {
+    bool: "a boolean", int: "an integer", float: "a decimal", str: "a string", list: "an array", dict: "an object",
+}
+
+
+def type_phrase(kinds: type | tuple[type, ...]) -> str:
+    """Python types as the real messages name what they expected: ``an integer``, ``a string or an array``."""
+    kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+    if set(kinds) == {int, float}:
+        return "a decimal"  # any number: the real API says "decimal" (core.md §1.2)
+    return " or ".join(_TYPE_PHRASES.get(k, "a " + k.__name__) for k in kinds)
+
+
 def json_type_name(value: Any) -> str:
     """How the real API's messages name a value's JSON type: ``null``, ``a boolean``, ``an integer``,
     ``a decimal``, ``a string``, ``an array``, ``an object``."""

@@ -114,10 +114,7 @@ def _int(body: dict[str, Any], name: str, default: int | None) -> Any:
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int):
-        raise errors.APIError(
-            400, f"Invalid type for '{name}': expected an integer, but got {type(value).__name__} instead.",
-            param=name, code="invalid_type",
-        )
+        raise errors.invalid_type(name, "an integer", value)
     return value
 
 

@@ -120,17 +120,15 @@ def get_typed(body: dict[str, Any], name: str, kinds: type | tuple[type, ...], d
     if value is None:
         return default
     if isinstance(value, bool) and bool not in (kinds if isinstance(kinds, tuple) else (kinds,)):
-        raise type_error(name, value)
-    if not isinstance(value, kinds):
-        raise type_error(name, value)
+        raise type_error(name, value, kinds)
+    if not isinstance(value, kinds):  # 2.0 for an integer too: "expected an integer, but got a decimal"
+        raise type_error(name, value, kinds)
     return value
 
 
-def type_error(param: str, value: Any) -> errors.APIError:
-    kind = type(value).__name__
-    return errors.APIError(
-        400, f"Invalid type for '{param}': got {kind} instead.", param=param, code="invalid_type"
-    )
+def type_error(param: str, value: Any, expected: type | tuple[type, ...]) -> errors.APIError:
+    """The real 400 for a value of the wrong JSON type, e.g. ``expected an object, but got a string instead``."""
+    return errors.invalid_type(param, errors.type_phrase(expected), value)
 
 
 def _model(body: dict[str, Any]) -> str:
@@ -138,7 +136,7 @@ def _model(body: dict[str, Any]) -> str:
     if model is None:
         raise errors.invalid_request("you must provide a model parameter")
     if not isinstance(model, str):
-        raise type_error("model", model)
+        raise type_error("model", model, str)
     return model
 
 
@@ -147,7 +145,7 @@ def _messages(body: dict[str, Any]) -> list[dict[str, Any]]:
     if messages is None:
         raise errors.missing_parameter("messages")
     if not isinstance(messages, list):
-        raise type_error("messages", messages)
+        raise type_error("messages", messages, list)
     if not messages:
         raise errors.APIError(
             400, "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty "
@@ -155,7 +153,7 @@ def _messages(body: dict[str, Any]) -> list[dict[str, Any]]:
         )
     for i, message in enumerate(messages):
         if not isinstance(message, dict):
-            raise type_error(f"messages[{i}]", message)
+            raise type_error(f"messages[{i}]", message, dict)
         role = message.get("role")
         if role not in ROLES:
             raise errors.invalid_value(f"messages[{i}].role", role, list(ROLES))
@@ -308,7 +306,7 @@ def _require_answers(pending: dict[str, int], answered: set[str]) -> None:
 
 def _check_assistant(message: dict[str, Any], i: int, calls: list[Any]) -> None:
     if not isinstance(calls, list):
-        raise type_error(f"messages[{i}].tool_calls", calls)
+        raise type_error(f"messages[{i}].tool_calls", calls, list)
     has_other = any(message.get(k) is not None for k in ("function_call", "audio", "refusal"))
     if message.get("content") is None and not calls and not has_other:
         raise errors.APIError(
@@ -316,14 +314,14 @@ def _check_assistant(message: dict[str, Any], i: int, calls: list[Any]) -> None:
         )
     for j, call in enumerate(calls):
         if not isinstance(call, dict):
-            raise type_error(f"messages[{i}].tool_calls[{j}]", call)
+            raise type_error(f"messages[{i}].tool_calls[{j}]", call, dict)
         function = call.get("function") or {}
         check_name(function.get("name"), f"messages[{i}].tool_calls[{j}].function.name")
 
 
 def check_name(name: Any, param: str) -> None:
     if not isinstance(name, str):
-        raise errors.missing_parameter(param) if name is None else type_error(param, name)
+        raise errors.missing_parameter(param) if name is None else type_error(param, name, str)
     if len(name) > NAME_MAX:
         raise errors.APIError(
             400, f"Invalid '{param}': string too long. Expected a string with maximum length {NAME_MAX}, but got "
@@ -390,7 +388,7 @@ def _allowed_tools(choice: dict[str, Any], req: ChatRequest) -> str:
 
 def _tool(tool: Any, param: str) -> dict[str, Any]:
     if not isinstance(tool, dict):
-        raise type_error(param, tool)
+        raise type_error(param, tool, dict)
     if tool.get("type") != "function":
         return tool  # custom tools pass through; the default reply never calls them
     return {**tool, "function": _function(tool.get("function"), f"{param}.function")}
@@ -398,11 +396,11 @@ def _tool(tool: Any, param: str) -> dict[str, Any]:
 
 def _function(function: Any, param: str) -> dict[str, Any]:
     if not isinstance(function, dict):
-        raise errors.missing_parameter(param) if function is None else type_error(param, function)
+        raise errors.missing_parameter(param) if function is None else type_error(param, function, dict)
     check_name(function.get("name"), f"{param}.name")
     parameters = function.get("parameters")
     if parameters is not None and not isinstance(parameters, dict):
-        raise type_error(f"{param}.parameters", parameters)
+        raise type_error(f"{param}.parameters", parameters, dict)
     if parameters is not None:
         problem = function_schema_problem(parameters, bool(function.get("strict")))
         if problem:
@@ -429,7 +427,7 @@ def _response_format(body: dict[str, Any], req: ChatRequest) -> None:
     if fmt is None:
         return
     if not isinstance(fmt, dict):
-        raise type_error("response_format", fmt)
+        raise type_error("response_format", fmt, dict)
     kind = fmt.get("type")
     if kind not in ("text", "json_object", "json_schema"):
         raise errors.invalid_value("response_format.type", kind, ["text", "json_object", "json_schema"])
@@ -445,7 +443,7 @@ def _response_format(body: dict[str, Any], req: ChatRequest) -> None:
         check_name(spec.get("name"), "response_format.json_schema.name")
         schema = spec.get("schema")
         if schema is not None and not isinstance(schema, dict):
-            raise type_error("response_format.json_schema.schema", schema)
+            raise type_error("response_format.json_schema.schema", schema, dict)
         if schema is not None:
             problem = format_schema_problem(schema, bool(spec.get("strict")))
             if problem:
@@ -637,7 +635,7 @@ def _streaming(body: dict[str, Any], req: ChatRequest) -> None:
             400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.", param="stream_options"
         )
     if not isinstance(options, dict):
-        raise type_error("stream_options", options)
+        raise type_error("stream_options", options, dict)
     req.include_usage = bool(options.get("include_usage"))
     req.include_obfuscation = options.get("include_obfuscation") is not False
 

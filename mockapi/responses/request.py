@@ -140,7 +140,7 @@ def _model(body: dict[str, Any]) -> str:
     if model is None:
         raise errors.missing_parameter("model")
     if not isinstance(model, str):
-        raise type_error("model", model)
+        raise type_error("model", model, str)
     return model
 
 
@@ -152,7 +152,7 @@ def _flags(body: dict[str, Any], req: ResponseRequest) -> None:
     include = get_typed(body, "include", list, [])
     for i, value in enumerate(include):
         if not isinstance(value, str):
-            raise type_error(f"include[{i}]", value)
+            raise type_error(f"include[{i}]", value, str)
     req.include = list(include)
     for name, kinds in (("max_tool_calls", int), ("user", str), ("safety_identifier", str),
                         ("prompt_cache_key", str)):
@@ -172,7 +172,7 @@ def _flags(body: dict[str, Any], req: ResponseRequest) -> None:
                 400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.", param="stream_options"
             )
         if not isinstance(options, dict):
-            raise type_error("stream_options", options)
+            raise type_error("stream_options", options, dict)
         req.include_obfuscation = options.get("include_obfuscation") is not False
 
 
@@ -204,7 +204,7 @@ def _history(body: dict[str, Any], req: ResponseRequest, ctx: RequestContext, no
     elif conversation is not None:
         conversation_id = conversation.get("id") if isinstance(conversation, dict) else conversation
         if not isinstance(conversation_id, str):
-            raise type_error("conversation", conversation)
+            raise type_error("conversation", conversation, (str, dict))
         req.conversation = records.get_conversation(ctx.ns, conversation_id, now)
         req.prefix = req.conversation.item_list()
 
@@ -229,13 +229,13 @@ def _tools(body: dict[str, Any], req: ResponseRequest) -> None:
 
 def _tool(tool: Any, param: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
     if not isinstance(tool, dict):
-        raise type_error(param, tool)
+        raise type_error(param, tool, dict)
     kind = tool.get("type")
     if kind == "function":
         check_name(tool.get("name"), f"{param}.name")
         parameters = tool.get("parameters")
         if parameters is not None and not isinstance(parameters, dict):
-            raise type_error(f"{param}.parameters", parameters)
+            raise type_error(f"{param}.parameters", parameters, dict)
         strict = tool.get("strict")
         if parameters is not None:
             problem = function_schema_problem(parameters, bool(strict))
@@ -253,7 +253,7 @@ def _tool(tool: Any, param: str) -> tuple[dict[str, Any], dict[str, Any] | None]
         ids = tool.get("vector_store_ids")
         if not isinstance(ids, list):
             raise errors.missing_parameter(f"{param}.vector_store_ids") if ids is None else type_error(
-                f"{param}.vector_store_ids", ids)
+                f"{param}.vector_store_ids", ids, list)
         return dict(tool), {"type": "file_search", "file_search": tool}
     if not isinstance(kind, str):
         raise errors.missing_parameter(f"{param}.type")
@@ -267,7 +267,7 @@ def _chat_choice(choice: Any, req: ResponseRequest) -> Any:
             raise errors.invalid_value("tool_choice", choice, list(TOOL_CHOICE_OPTIONS))
         return choice
     if not isinstance(choice, dict):
-        raise type_error("tool_choice", choice)
+        raise type_error("tool_choice", choice, (str, dict))
     kind = choice.get("type")
     if kind == "function":
         if choice.get("name") not in functions:
@@ -276,7 +276,7 @@ def _chat_choice(choice: Any, req: ResponseRequest) -> Any:
     if kind == "allowed_tools":
         listed = choice.get("tools") or []
         if not isinstance(listed, list):
-            raise type_error("tool_choice.tools", listed)
+            raise type_error("tool_choice.tools", listed, list)
         allowed = {t.get("name") for t in listed if isinstance(t, dict)}
         req.chat_tools = [t for t in req.chat_tools if t["type"] != "function" or t["function"]["name"] in allowed]
         return choice.get("mode") or "auto"
@@ -299,7 +299,7 @@ def _text(body: dict[str, Any], req: ResponseRequest) -> None:
     if fmt is None:
         return
     if not isinstance(fmt, dict):
-        raise type_error("text.format", fmt)
+        raise type_error("text.format", fmt, dict)
     kind = fmt.get("type")
     if kind not in ("text", "json_object", "json_schema"):
         raise errors.invalid_value("text.format.type", kind, ["text", "json_object", "json_schema"])
@@ -317,7 +317,7 @@ def _text(body: dict[str, Any], req: ResponseRequest) -> None:
         schema = fmt.get("schema")
         if not isinstance(schema, dict):
             raise errors.missing_parameter("text.format.schema") if schema is None else type_error(
-                "text.format.schema", schema)
+                "text.format.schema", schema, dict)
         if problem := format_schema_problem(schema, bool(fmt.get("strict"))):
             raise errors.APIError(
                 400, f"Invalid schema for response_format '{fmt['name']}': {problem}", param="text.format.schema",
