@@ -87,6 +87,13 @@ def _render_file(item: StoreFile) -> dict[str, Any]:
     return objects.render(item.obj)
 
 
+def _polled(ctx: RequestContext, obj: dict[str, Any]) -> dict[str, Any]:
+    """A file or batch the SDK's ``*_and_poll`` helpers poll: they wait ``openai-poll-after-ms`` between
+    retrieves (1000 ms without it), as the run helpers do."""
+    ctx.response_headers["openai-poll-after-ms"] = str(ctx.fake.config.poll_after_ms)
+    return obj
+
+
 # -- stores ---------------------------------------------------------------------------------------------
 
 
@@ -151,7 +158,7 @@ def create_file(ctx: RequestContext) -> dict[str, Any]:
         ctx.ns, store, file_id, ctx.fake.clock.now(), chunking_strategy=body.get("chunking_strategy"),
         attributes=_attributes(body.get("attributes")),
     )
-    return _render_file(item)
+    return _polled(ctx, _render_file(item))
 
 
 def _status_filter(ctx: RequestContext) -> Any:
@@ -169,7 +176,7 @@ def list_files(ctx: RequestContext) -> dict[str, Any]:
 
 
 def retrieve_file(ctx: RequestContext) -> dict[str, Any]:
-    return _render_file(_service(ctx).file(_store(ctx), ctx.params["file_id"]))
+    return _polled(ctx, _render_file(_service(ctx).file(_store(ctx), ctx.params["file_id"])))
 
 
 def update_file(ctx: RequestContext) -> dict[str, Any]:
@@ -225,7 +232,7 @@ def create_batch(ctx: RequestContext) -> dict[str, Any]:
     store = _store(ctx)
     service = _service(ctx)
     batch = service.create_batch(ctx.ns, store, entries, ctx.fake.clock.now(), param)
-    return service.render_batch(batch)
+    return _polled(ctx, service.render_batch(batch))
 
 
 def _empty(name: str) -> errors.APIError:
@@ -237,7 +244,7 @@ def _empty(name: str) -> errors.APIError:
 
 def retrieve_batch(ctx: RequestContext) -> dict[str, Any]:
     service = _service(ctx)
-    return service.render_batch(service.batch(_store(ctx), ctx.params["batch_id"]))
+    return _polled(ctx, service.render_batch(service.batch(_store(ctx), ctx.params["batch_id"])))
 
 
 def cancel_batch(ctx: RequestContext) -> dict[str, Any]:
@@ -245,7 +252,7 @@ def cancel_batch(ctx: RequestContext) -> dict[str, Any]:
     store = _store(ctx)
     batch = service.batch(store, ctx.params["batch_id"])
     service.cancel_batch(store, batch, ctx.fake.clock.now())
-    return service.render_batch(batch)
+    return _polled(ctx, service.render_batch(batch))
 
 
 def list_batch_files(ctx: RequestContext) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any
 from mockapi import catalog, errors
 from mockapi.common import validate_metadata
 from mockapi.errors import invalid_type  # also used as params.invalid_type by the resources
+from mockapi.runs.objects import RANKING_OPTIONS
 from mockapi.state import Namespace
 from mockapi.vectors.service import HELPER_EXPIRY
 
@@ -155,8 +156,21 @@ def tools(value: Any, name: str = "tools", max_items: int = 128) -> list[dict[st
                 raise errors.missing_parameter(f"{where}.function")
             if not isinstance(function.get("name"), str):
                 raise errors.missing_parameter(f"{where}.function.name")
+        if kind == "file_search":
+            tool = _file_search_tool(tool)
         result.append(dict(tool))
     return result
+
+
+def _file_search_tool(tool: dict[str, Any]) -> dict[str, Any]:
+    """The API stores a file_search tool with its ranking defaults filled in: a bare ``{"type": "file_search"}``
+    comes back as ``{..., "file_search": {"ranking_options": {"ranker": "default_2024_08_21", "score_threshold":
+    0.0}}}`` (real responses quoted in dongri/openai-api-rs#125 and Playground exports)."""
+    options = tool.get("file_search")
+    options = dict(options) if isinstance(options, dict) else {}
+    ranking = options.get("ranking_options")
+    options["ranking_options"] = {**RANKING_OPTIONS, **(ranking if isinstance(ranking, dict) else {})}
+    return {**tool, "file_search": options}
 
 
 def tool_choice(value: Any) -> Any:

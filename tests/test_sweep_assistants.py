@@ -1,0 +1,48 @@
+"""Assistants family through the official SDK as a demanding user: where the fake differed from the real API."""
+
+from __future__ import annotations
+
+import pytest
+
+FILE_SEARCH_DEFAULTS = {"ranker": "default_2024_08_21", "score_threshold": 0.0}
+
+
+def test_bare_file_search_tool_comes_back_with_its_ranking_defaults(openai_client) -> None:
+    """Real assistants and runs echo `{"type": "file_search"}` with `file_search.ranking_options` filled in."""
+    assistant = openai_client.beta.assistants.create(model="gpt-4o", tools=[{"type": "file_search"}])
+    options = assistant.tools[0].file_search
+    assert options is not None and options.ranking_options.model_dump() == FILE_SEARCH_DEFAULTS
+    assert options.max_num_results is None
+
+    tuned_tool = {"type": "file_search",
+                  "file_search": {"max_num_results": 5, "ranking_options": {"score_threshold": 0.4}}}
+    tuned = openai_client.beta.assistants.update(assistant.id, tools=[tuned_tool]).tools[0].file_search
+    assert tuned.max_num_results == 5
+    assert tuned.ranking_options.model_dump() == {"ranker": "default_2024_08_21", "score_threshold": 0.4}
+
+    thread = openai_client.beta.threads.create()
+    run = openai_client.beta.threads.runs.create(
+        thread_id=thread.id, assistant_id=assistant.id, tools=[{"type": "file_search"}, {"type": "code_interpreter"}],
+    )
+    assert run.tools[0].file_search.ranking_options.model_dump() == FILE_SEARCH_DEFAULTS
+    assert run.tools[1].model_dump(exclude_none=True) == {"type": "code_interpreter"}
+
+
+@pytest.mark.mockapi(manual_clock=True)
+def test_vector_store_file_and_batch_polls_say_when_to_poll_again(mockapi, openai_client) -> None:
+    """`files.poll` / `file_batches.poll` (behind `*_and_poll`) wait `openai-poll-after-ms`, else a full second."""
+    store = openai_client.vector_stores.create(name="docs")
+    uploaded = openai_client.files.create(file=("a.txt", b"Paris is in France."), purpose="assistants")
+    created = openai_client.vector_stores.files.with_raw_response.create(vector_store_id=store.id, file_id=uploaded.id)
+    assert created.headers["openai-poll-after-ms"] == "25" and created.parse().status == "in_progress"
+    polled = openai_client.vector_stores.files.with_raw_response.retrieve(uploaded.id, vector_store_id=store.id)
+    assert polled.headers["openai-poll-after-ms"] == "25"
+
+    batch = openai_client.vector_stores.file_batches.with_raw_response.create(store.id, file_ids=[uploaded.id])
+    assert batch.headers["openai-poll-after-ms"] == "25"
+    batch_id = batch.parse().id
+    again = openai_client.vector_stores.file_batches.with_raw_response.retrieve(batch_id, vector_store_id=store.id)
+    assert again.headers["openai-poll-after-ms"] == "25" and again.parse().file_counts.in_progress == 1
+    mockapi.advance(1)
+    done = openai_client.vector_stores.file_batches.poll(batch_id, vector_store_id=store.id)
+    assert done.status == "completed" and done.file_counts.completed == 1
