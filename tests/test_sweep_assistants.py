@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import openai
 import pytest
 
 FILE_SEARCH_DEFAULTS = {"ranker": "default_2024_08_21", "score_threshold": 0.0}
@@ -46,3 +47,34 @@ def test_vector_store_file_and_batch_polls_say_when_to_poll_again(mockapi, opena
     mockapi.advance(1)
     done = openai_client.vector_stores.file_batches.poll(batch_id, vector_store_id=store.id)
     assert done.status == "completed" and done.file_counts.completed == 1
+
+
+WEATHER = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object", "properties": {}}}}
+
+
+def test_tool_choice_must_name_a_tool_the_run_has(openai_client) -> None:
+    """The fake used to force a file search the run had no tool for, or answer in text for an absent function."""
+    bare = openai_client.beta.assistants.create(model="gpt-4o")
+    weather = openai_client.beta.assistants.create(model="gpt-4o", tools=[WEATHER])
+    thread = openai_client.beta.threads.create(messages=[{"role": "user", "content": "Weather in Paris?"}])
+    runs = openai_client.beta.threads.runs
+    with pytest.raises(openai.BadRequestError) as err:
+        runs.create(thread_id=thread.id, assistant_id=bare.id, tool_choice="required")
+    assert err.value.body["message"] == (
+        "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.")
+    assert err.value.param == "tool_choice"
+    with pytest.raises(openai.BadRequestError) as err:
+        runs.create(thread_id=thread.id, assistant_id=weather.id,
+                    tool_choice={"type": "function", "function": {"name": "get_time"}})
+    assert err.value.body["message"] == (
+        "Invalid value for 'tool_choice': function 'get_time' was not found in the provided 'tools'.")
+    with pytest.raises(openai.BadRequestError) as err:
+        openai_client.beta.threads.create_and_run(assistant_id=weather.id, tool_choice={"type": "file_search"})
+    assert err.value.body["message"] == (
+        "Invalid value for 'tool_choice': tool 'file_search' was not found in the provided 'tools'.")
+    assert runs.list(thread_id=thread.id).data == []
+
+    # The run's own tools count, not the assistant's.
+    run = runs.create(thread_id=thread.id, assistant_id=bare.id, tools=[WEATHER],
+                      tool_choice={"type": "function", "function": {"name": "get_weather"}})
+    assert run.tool_choice.function.name == "get_weather"

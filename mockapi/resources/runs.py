@@ -86,22 +86,52 @@ def _settings(ctx: RequestContext, body: dict[str, Any]) -> dict[str, Any]:
         raise params.invalid_type("parallel_tool_calls", "a boolean", parallel)
     temperature = params.number(body, "temperature", 0, 2)
     top_p = params.number(body, "top_p", 0, 1)
+    tools = tools if tools is not None else list(assistant["tools"])
+    tool_choice = params.tool_choice(body.get("tool_choice"))
+    _check_tool_choice(tool_choice, tools)
     return {
         "assistant_id": assistant_id,
         "model": params.model(ctx.ns, body["model"]) if body.get("model") is not None else assistant["model"],
         "instructions": instructions,
-        "tools": tools if tools is not None else list(assistant["tools"]),
+        "tools": tools,
         "metadata": validate_metadata(body.get("metadata")),
         "temperature": temperature if temperature is not None else assistant["temperature"],
         "top_p": top_p if top_p is not None else assistant["top_p"],
         "max_prompt_tokens": params.integer(body, "max_prompt_tokens", 256),
         "max_completion_tokens": params.integer(body, "max_completion_tokens", 256),
         "truncation_strategy": params.truncation_strategy(body.get("truncation_strategy")),
-        "tool_choice": params.tool_choice(body.get("tool_choice")),
+        "tool_choice": tool_choice,
         "parallel_tool_calls": parallel,
         "response_format": params.response_format(body["response_format"])
         if body.get("response_format") is not None else assistant["response_format"],
     }
+
+
+def _check_tool_choice(choice: Any, tools: list[dict[str, Any]]) -> None:
+    """A run cannot be forced to use a tool it does not have (the fake used to run a file search or answer in text
+    regardless). Wording as the chat completions check (contracts/README.md)."""
+    if choice in ("auto", "none"):
+        return
+    if not tools:
+        raise errors.invalid_request(
+            "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.",
+            param="tool_choice",
+        )
+    if not isinstance(choice, dict):
+        return
+    kind = choice["type"]
+    if kind == "function":
+        name = choice["function"]["name"]
+        if not any(t["type"] == "function" and t["function"].get("name") == name for t in tools):
+            raise errors.invalid_request(
+                f"Invalid value for 'tool_choice': function '{name}' was not found in the provided 'tools'.",
+                param="tool_choice",
+            )
+    elif not any(t["type"] == kind for t in tools):
+        raise errors.invalid_request(
+            f"Invalid value for 'tool_choice': tool '{kind}' was not found in the provided 'tools'.",
+            param="tool_choice",
+        )
 
 
 def _stream_flag(body: dict[str, Any]) -> bool:
