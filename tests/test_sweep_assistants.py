@@ -78,3 +78,15 @@ def test_tool_choice_must_name_a_tool_the_run_has(openai_client) -> None:
     run = runs.create(thread_id=thread.id, assistant_id=bare.id, tools=[WEATHER],
                       tool_choice={"type": "function", "function": {"name": "get_weather"}})
     assert run.tool_choice.function.name == "get_weather"
+
+
+@pytest.mark.mockapi(manual_clock=True)
+def test_file_batch_cancel_then_poll_ends_cancelled(openai_client) -> None:
+    """`file_batches.poll` stops once no file is in progress; the batch must then already say `cancelled`."""
+    store = openai_client.vector_stores.create(name="docs")
+    ids = [openai_client.files.create(file=(f"f{i}.txt", b"some text"), purpose="assistants").id for i in range(2)]
+    batch = openai_client.vector_stores.file_batches.create(store.id, file_ids=ids)
+    answer = openai_client.vector_stores.file_batches.cancel(batch.id, vector_store_id=store.id)
+    assert answer.status == "in_progress"  # the spec example's cancel answer
+    polled = openai_client.vector_stores.file_batches.poll(batch.id, vector_store_id=store.id)
+    assert polled.status == "cancelled" and polled.file_counts.cancelled == 2 and polled.file_counts.in_progress == 0

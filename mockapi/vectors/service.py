@@ -233,7 +233,10 @@ class VectorStoreService:
         for item in batch.files.values():
             if item.obj["status"] == "in_progress":
                 item.obj["status"] = "cancelled"
-        batch.cancel_due = now + self.fake.config.step_delay
+        # The cancel response still says in_progress (spec example); the next read says cancelled. It used to
+        # lag a step_delay behind its files, so `file_batches.poll` (which stops once no file is in progress)
+        # returned a batch still "in_progress" with nothing left to do.
+        batch.cancel_due = now
         self._recount(store)
 
     # -- search ---------------------------------------------------------------------------------------------
