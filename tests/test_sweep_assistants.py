@@ -90,3 +90,23 @@ def test_file_batch_cancel_then_poll_ends_cancelled(openai_client) -> None:
     assert answer.status == "in_progress"  # the spec example's cancel answer
     polled = openai_client.vector_stores.file_batches.poll(batch.id, vector_store_id=store.id)
     assert polled.status == "cancelled" and polled.file_counts.cancelled == 2 and polled.file_counts.in_progress == 0
+
+
+@pytest.mark.mockapi(validate_requests=False)
+def test_message_parts_of_the_wrong_type_without_request_validation(openai_client) -> None:
+    """The handlers' own checks (request validation off) said 'Missing required parameter' for a present value of
+    the wrong type, where the contract layer (and the API) say `invalid_type`."""
+    thread = openai_client.beta.threads.create()
+    cases = [
+        ({"content": [{"type": "text", "text": {"value": "hi", "annotations": []}}]}, "content[0].text", "a string",
+         "an object"),
+        ({"content": [{"type": "image_file", "image_file": {"file_id": 5}}]}, "content[0].image_file.file_id",
+         "a string", "an integer"),
+        ({"content": "hi", "attachments": [{"file_id": ["file-a"], "tools": []}]}, "attachments[0].file_id",
+         "a string", "an array"),
+    ]
+    for body, param, expected, got in cases:
+        with pytest.raises(openai.BadRequestError) as err:
+            openai_client.beta.threads.messages.create(thread.id, role="user", **body)
+        assert err.value.code == "invalid_type" and err.value.param == param
+        assert err.value.body["message"] == f"Invalid type for '{param}': expected {expected}, but got {got} instead."

@@ -82,17 +82,11 @@ def _content(value: Any, name: str) -> list[dict[str, Any]]:
         if kind not in PART_TYPES:
             raise errors.invalid_value(f"{where}.type", kind, PART_TYPES)
         if kind == "text":
-            text = part.get("text")
-            if not isinstance(text, str):
-                raise errors.missing_parameter(f"{where}.text")
-            parts.append(objects.text_part(text))
+            parts.append(objects.text_part(_typed(part, "text", str, where, "a string")))
             continue
-        inner = part.get(kind)
-        if not isinstance(inner, dict):
-            raise errors.missing_parameter(f"{where}.{kind}")
+        inner = _typed(part, kind, dict, where, "an object")
         key = "file_id" if kind == "image_file" else "url"
-        if not isinstance(inner.get(key), str):
-            raise errors.missing_parameter(f"{where}.{kind}.{key}")
+        _typed(inner, key, str, f"{where}.{kind}", "a string")
         if kind == "image_file":
             params.file_id(inner[key], f"{where}.image_file.file_id")
         if kind == "image_url" and not _is_image_url(inner[key]):
@@ -106,6 +100,17 @@ def _content(value: Any, name: str) -> list[dict[str, Any]]:
     return parts
 
 
+def _typed(holder: dict[str, Any], key: str, kind: type, where: str, expected: str) -> Any:
+    """``holder[key]``: missing is ``missing_required_parameter``, present with the wrong type ``invalid_type``
+    (as the contract layer words it; these checks stand in when request validation is off)."""
+    value = holder.get(key)
+    if value is None:
+        raise errors.missing_parameter(f"{where}.{key}")
+    if not isinstance(value, kind):
+        raise params.invalid_type(f"{where}.{key}", expected, value)
+    return value
+
+
 def _is_image_url(url: str) -> bool:
     scheme, _, rest = url.partition(":")
     if scheme.lower() == "data":
@@ -117,9 +122,9 @@ def _attachments(value: Any, name: str) -> list[dict[str, Any]]:
     items = params.array({name: value}, name) or []
     result = []
     for i, item in enumerate(items):
-        if not isinstance(item, dict) or not isinstance(item.get("file_id"), str):
-            raise errors.missing_parameter(f"{name}[{i}].file_id")
-        params.file_id(item["file_id"], f"{name}[{i}].file_id")
+        if not isinstance(item, dict):
+            raise params.invalid_type(f"{name}[{i}]", "an object", item)
+        params.file_id(_typed(item, "file_id", str, f"{name}[{i}]", "a string"), f"{name}[{i}].file_id")
         tools = item.get("tools") or []
         for j, tool in enumerate(tools):
             if not isinstance(tool, dict) or tool.get("type") not in ("code_interpreter", "file_search"):
