@@ -44,11 +44,11 @@ class Sequence:
     def position(self, obj_id: str) -> int | None:
         return self._pos.get(obj_id)
 
-    def walk(self, start: int, step: int) -> Iterator[str]:
-        """Live ids from ``start`` (inclusive) moving by ``step`` (+1 or -1)."""
+    def walk(self, start: int, step: int, stop: int | None = None) -> Iterator[str]:
+        """Live ids from ``start`` (inclusive) moving by ``step`` (+1 or -1), up to ``stop`` (exclusive)."""
         ids = self._ids
         i = start
-        while 0 <= i < len(ids):
+        while 0 <= i < len(ids) and i != stop:
             obj_id = ids[i]
             if obj_id is not None:
                 yield obj_id
@@ -127,7 +127,15 @@ class Collection(Generic[T]):
         seq = self._order if index is None else self._indexes.get(index, Sequence())
         forward = order == "asc"
         step = 1 if forward else -1
-        if before is not None:
+        stop: int | None = None  # position the walk must not reach
+        if after is not None and before is not None:
+            # The SDK's auto-paging keeps the caller's `before` and adds `after=<last id>`: the items between.
+            start = _cursor_start(seq, after, step)
+            stop = _cursor_start(seq, before, 0)
+            if (stop - start) * step < 0:  # `before` comes first in this order: nothing lies between
+                stop = start
+            before = None
+        elif before is not None:
             step = -step
             start = _cursor_start(seq, before, step)
         elif after is not None:
@@ -136,7 +144,7 @@ class Collection(Generic[T]):
             start = 0 if forward else seq.last_index()
         items: list[T] = []
         has_more = False
-        for obj_id in seq.walk(start, step):
+        for obj_id in seq.walk(start, step, stop):
             record = self._records[obj_id]
             if where is not None and not where(record):
                 continue

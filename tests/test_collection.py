@@ -71,3 +71,28 @@ def test_empty_list_envelope() -> None:
 
     assert list_body([], False) == {"object": "list", "data": [], "first_id": None, "last_id": None,
                                     "has_more": False}
+
+
+
+def test_both_cursors_give_the_items_between_them() -> None:
+    # The SDK's auto-paging keeps the caller's `before` and adds `after=<last id>` (openai/pagination.py).
+    items = _filled(6)
+
+    def ns(**kw) -> list[int]:
+        return [r["n"] for r in items.page(**kw).items]
+
+    assert ns(limit=10, order="asc", after="id001", before="id004") == [2, 3]
+    assert ns(limit=1, order="asc", after="id001", before="id004") == [2]
+    assert items.page(limit=1, order="asc", after="id001", before="id004").has_more is True
+    assert items.page(limit=2, order="asc", after="id001", before="id004").has_more is False
+    assert ns(limit=10, order="desc", after="id004", before="id001") == [3, 2]
+    assert ns(limit=10, order="asc", after="id004", before="id001") == []
+    assert ns(limit=10, order="asc", after="id003", before="id004") == []
+
+
+def test_sdk_auto_paging_with_before_ends(openai_client) -> None:
+    made = [openai_client.beta.assistants.create(model="gpt-4o", name=f"a{i}").id for i in range(5)]
+    # Newest first, `before` the oldest, one per page: the page is the assistant next to the cursor; the SDK then asks
+    # for what lies between it and the cursor (nothing), and the iteration stops instead of looping.
+    seen = [a.id for a in openai_client.beta.assistants.list(before=made[0], limit=1)]
+    assert seen == [made[1]]
