@@ -5,26 +5,15 @@ Each test here failed before its fix; see the commit that added it.
 
 from __future__ import annotations
 
-import io
 import json
-from typing import Any
 
 import openai
 import pytest
 
+from tests.test_batches import chat_line
+
 manual = pytest.mark.mockapi(manual_clock=True)
-CHAT_URL = "/v1/chat/completions"
 THIRTY_DAYS = 30 * 24 * 3600
-
-
-def chat_line(i: int, **body: Any) -> dict[str, Any]:
-    payload = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": f"Question {i}?"}], **body}
-    return {"custom_id": f"req-{i}", "method": "POST", "url": CHAT_URL, "body": payload}
-
-
-def batch_file(client, lines: list[Any], name: str = "requests.jsonl") -> str:
-    text = "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n"
-    return client.files.create(file=(name, io.BytesIO(text.encode())), purpose="batch").id
 
 
 # -- uploads ----------------------------------------------------------------------------------

@@ -6,16 +6,10 @@ import OpenAI, { toFile } from "openai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { failsWith, ok, poll, report, scenario } from "./harness.mjs";
 
 const BASE = process.env.BASE;
 const client = new OpenAI({ baseURL: BASE, apiKey: "sk-node", maxRetries: 0 });
-const out = [];
-const ok = (name, cond, extra = "") => { out.push(`${cond ? "PASS" : "FAIL"} ${name} ${cond ? "" : extra}`); };
-const scenario = async (name, fn) => {
-  try { await fn(); } catch (e) { out.push(`FAIL ${name} threw ${e?.constructor?.name}: ${e?.message}`); }
-};
-const failsWith = async (fn) => { try { await fn(); return null; } catch (e) { return e; } };
-const poll = { pollIntervalMs: 10 };
 const weather = { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false };
 const chatTools = [{ type: "function", function: { name: "get_weather", strict: true, parameters: weather } }];
 
@@ -210,4 +204,4 @@ await scenario("cut and abandoned streams", async () => {
   await new Promise((r) => setTimeout(r, 100)); // let the server notice the closed connections
 });
 
-console.log(out.join("\n"));
+report();

@@ -10,17 +10,11 @@ import OpenAI, { toFile } from "openai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { failsWith, ok, poll, report, scenario } from "./harness.mjs";
 
 const BASE = process.env.BASE;
 const ORIGIN = new URL(BASE).origin;
 const make = (key, opts = {}) => new OpenAI({ baseURL: BASE, apiKey: key, maxRetries: 0, ...opts });
-const out = [];
-const ok = (name, cond, extra = "") => { out.push(`${cond ? "PASS" : "FAIL"} ${name} ${cond ? "" : extra}`); };
-const scenario = async (name, fn) => {
-  try { await fn(); } catch (e) { out.push(`FAIL ${name} threw ${e?.constructor?.name}: ${e?.message}`); }
-};
-const failsWith = async (fn) => { try { await fn(); return null; } catch (e) { return e; } };
-const poll = { pollIntervalMs: 10 };
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 const control = async (method, route, body) => {
   const r = await fetch(`${ORIGIN}/__mockapi__/${route}`, { method, headers: { "content-type": "application/json" },
@@ -380,4 +374,4 @@ await scenario("AbortController", async () => {
   await new Promise((r) => setTimeout(r, 100)); // let the server notice the closed connections
 });
 
-console.log(out.join("\n"));
+report();
