@@ -71,6 +71,24 @@ def _limit(value: Any, default: int, maximum: int) -> int:
     return limit
 
 
+def typed(body: dict[str, Any], name: str, kinds: type | tuple[type, ...], default: Any = None) -> Any:
+    """``body[name]`` when it has one of the JSON ``kinds`` (absent or null: ``default``); else the real 400.
+
+    The contract layer normally refuses wrong types first; handlers read through this so they stay safe (and say
+    the same thing) with request validation off. ``True`` is not an integer here, and ``2.0`` is not one either.
+    """
+    value = body.get(name)
+    if value is None:
+        return default
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in _as_tuple(kinds)):
+        raise errors.wrong_type(name, value, kinds)
+    return value
+
+
+def _as_tuple(kinds: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kinds if isinstance(kinds, tuple) else (kinds,)
+
+
 def validate_metadata(value: Any, param: str = "metadata") -> dict[str, str]:
     """The Metadata rules every resource shares: ≤16 string pairs, key ≤64, value ≤512."""
     if value is None:

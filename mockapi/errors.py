@@ -114,6 +114,11 @@ def type_phrase(kinds: type | tuple[type, ...]) -> str:
     return " or ".join(_TYPE_PHRASES.get(k, "a " + k.__name__) for k in kinds)
 
 
+def wrong_type(param: str, value: Any, expected: type | tuple[type, ...]) -> APIError:
+    """``invalid_type`` with the expected JSON type(s) given as Python types."""
+    return invalid_type(param, type_phrase(expected), value)
+
+
 def json_type_name(value: Any) -> str:
     """How the real API's messages name a value's JSON type: ``null``, ``a boolean``, ``an integer``,
     ``a decimal``, ``a string``, ``an array``, ``an object``."""

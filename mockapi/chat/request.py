@@ -18,7 +18,7 @@ from typing import Any
 
 from mockapi import catalog, errors, tokens
 from mockapi.catalog import ModelInfo
-from mockapi.common import validate_metadata
+from mockapi.common import typed, validate_metadata
 from mockapi.context import RequestContext
 from mockapi.responder import Turn
 
@@ -104,7 +104,7 @@ def parse(ctx: RequestContext) -> ChatRequest:
     _sampling(body, req)
     _max_tokens(body, req)
     _streaming(body, req)
-    req.store = bool(get_typed(body, "store", bool, False))
+    req.store = bool(typed(body, "store", bool, False))
     req.metadata = validate_metadata(body.get("metadata"))
     tier = body.get("service_tier")
     req.service_tier = tier if tier in SERVICE_TIERS_ECHOED else "default"
@@ -112,31 +112,12 @@ def parse(ctx: RequestContext) -> ChatRequest:
     return req
 
 
-# -- small typed getters (the contract normally catches these first) -----------------------
-
-
-def get_typed(body: dict[str, Any], name: str, kinds: type | tuple[type, ...], default: Any) -> Any:
-    value = body.get(name)
-    if value is None:
-        return default
-    if isinstance(value, bool) and bool not in (kinds if isinstance(kinds, tuple) else (kinds,)):
-        raise type_error(name, value, kinds)
-    if not isinstance(value, kinds):  # 2.0 for an integer too: "expected an integer, but got a decimal"
-        raise type_error(name, value, kinds)
-    return value
-
-
-def type_error(param: str, value: Any, expected: type | tuple[type, ...]) -> errors.APIError:
-    """The real 400 for a value of the wrong JSON type, e.g. ``expected an object, but got a string instead``."""
-    return errors.invalid_type(param, errors.type_phrase(expected), value)
-
-
 def _model(body: dict[str, Any]) -> str:
     model = body.get("model")
     if model is None:
         raise errors.invalid_request("you must provide a model parameter")
     if not isinstance(model, str):
-        raise type_error("model", model, str)
+        raise errors.wrong_type("model", model, str)
     return model
 
 
@@ -145,7 +126,7 @@ def _messages(body: dict[str, Any]) -> list[dict[str, Any]]:
     if messages is None:
         raise errors.missing_parameter("messages")
     if not isinstance(messages, list):
-        raise type_error("messages", messages, list)
+        raise errors.wrong_type("messages", messages, list)
     if not messages:
         raise errors.APIError(
             400, "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty "
@@ -153,7 +134,7 @@ def _messages(body: dict[str, Any]) -> list[dict[str, Any]]:
         )
     for i, message in enumerate(messages):
         if not isinstance(message, dict):
-            raise type_error(f"messages[{i}]", message, dict)
+            raise errors.wrong_type(f"messages[{i}]", message, dict)
         role = message.get("role")
         if role not in ROLES:
             raise errors.invalid_value(f"messages[{i}].role", role, list(ROLES))
@@ -306,7 +287,7 @@ def _require_answers(pending: dict[str, int], answered: set[str]) -> None:
 
 def _check_assistant(message: dict[str, Any], i: int, calls: list[Any]) -> None:
     if not isinstance(calls, list):
-        raise type_error(f"messages[{i}].tool_calls", calls, list)
+        raise errors.wrong_type(f"messages[{i}].tool_calls", calls, list)
     has_other = any(message.get(k) is not None for k in ("function_call", "audio", "refusal"))
     if message.get("content") is None and not calls and not has_other:
         raise errors.APIError(
@@ -314,14 +295,14 @@ def _check_assistant(message: dict[str, Any], i: int, calls: list[Any]) -> None:
         )
     for j, call in enumerate(calls):
         if not isinstance(call, dict):
-            raise type_error(f"messages[{i}].tool_calls[{j}]", call, dict)
+            raise errors.wrong_type(f"messages[{i}].tool_calls[{j}]", call, dict)
         function = call.get("function") or {}
         check_name(function.get("name"), f"messages[{i}].tool_calls[{j}].function.name")
 
 
 def check_name(name: Any, param: str) -> None:
     if not isinstance(name, str):
-        raise errors.missing_parameter(param) if name is None else type_error(param, name, str)
+        raise errors.missing_parameter(param) if name is None else errors.wrong_type(param, name, str)
     if len(name) > NAME_MAX:
         raise errors.APIError(
             400, f"Invalid '{param}': string too long. Expected a string with maximum length {NAME_MAX}, but got "
@@ -338,8 +319,8 @@ def check_name(name: Any, param: str) -> None:
 
 
 def _tools(body: dict[str, Any], req: ChatRequest) -> None:
-    tools = get_typed(body, "tools", list, None)
-    functions = get_typed(body, "functions", list, None)
+    tools = typed(body, "tools", list, None)
+    functions = typed(body, "functions", list, None)
     if tools is not None:
         req.tools = [_tool(t, f"tools[{i}]") for i, t in enumerate(tools)]
     elif functions is not None:
@@ -372,7 +353,7 @@ def _tools(body: dict[str, Any], req: ChatRequest) -> None:
     if isinstance(choice, dict) and choice.get("type") == "allowed_tools":
         choice = _allowed_tools(choice, req)
     req.tool_choice = choice
-    req.parallel_tool_calls = bool(get_typed(body, "parallel_tool_calls", bool, True))
+    req.parallel_tool_calls = bool(typed(body, "parallel_tool_calls", bool, True))
 
 
 def _allowed_tools(choice: dict[str, Any], req: ChatRequest) -> str:
@@ -388,7 +369,7 @@ def _allowed_tools(choice: dict[str, Any], req: ChatRequest) -> str:
 
 def _tool(tool: Any, param: str) -> dict[str, Any]:
     if not isinstance(tool, dict):
-        raise type_error(param, tool, dict)
+        raise errors.wrong_type(param, tool, dict)
     if tool.get("type") != "function":
         return tool  # custom tools pass through; the default reply never calls them
     return {**tool, "function": _function(tool.get("function"), f"{param}.function")}
@@ -396,11 +377,11 @@ def _tool(tool: Any, param: str) -> dict[str, Any]:
 
 def _function(function: Any, param: str) -> dict[str, Any]:
     if not isinstance(function, dict):
-        raise errors.missing_parameter(param) if function is None else type_error(param, function, dict)
+        raise errors.missing_parameter(param) if function is None else errors.wrong_type(param, function, dict)
     check_name(function.get("name"), f"{param}.name")
     parameters = function.get("parameters")
     if parameters is not None and not isinstance(parameters, dict):
-        raise type_error(f"{param}.parameters", parameters, dict)
+        raise errors.wrong_type(f"{param}.parameters", parameters, dict)
     if parameters is not None:
         problem = function_schema_problem(parameters, bool(function.get("strict")))
         if problem:
@@ -427,7 +408,7 @@ def _response_format(body: dict[str, Any], req: ChatRequest) -> None:
     if fmt is None:
         return
     if not isinstance(fmt, dict):
-        raise type_error("response_format", fmt, dict)
+        raise errors.wrong_type("response_format", fmt, dict)
     kind = fmt.get("type")
     if kind not in ("text", "json_object", "json_schema"):
         raise errors.invalid_value("response_format.type", kind, ["text", "json_object", "json_schema"])
@@ -443,7 +424,7 @@ def _response_format(body: dict[str, Any], req: ChatRequest) -> None:
         check_name(spec.get("name"), "response_format.json_schema.name")
         schema = spec.get("schema")
         if schema is not None and not isinstance(schema, dict):
-            raise type_error("response_format.json_schema.schema", schema, dict)
+            raise errors.wrong_type("response_format.json_schema.schema", schema, dict)
         if schema is not None:
             problem = format_schema_problem(schema, bool(spec.get("strict")))
             if problem:
@@ -554,7 +535,7 @@ def _strict_node(node: Any, root: dict[str, Any], context: tuple[str, ...]) -> s
 
 
 def _sampling(body: dict[str, Any], req: ChatRequest) -> None:
-    req.n = int(get_typed(body, "n", int, 1))
+    req.n = int(typed(body, "n", int, 1))
     if req.n < 1 or req.n > 128:
         raise errors.APIError(
             400, f"Invalid 'n': integer {'below minimum' if req.n < 1 else 'above maximum'} value. Expected a "
@@ -571,10 +552,10 @@ def _sampling(body: dict[str, Any], req: ChatRequest) -> None:
                 f"with length {len(stop)} instead.", param="stop", code="array_above_max_length",
             )
         req.stop = [s for s in stop if isinstance(s, str)]
-    seed = get_typed(body, "seed", int, None)
+    seed = typed(body, "seed", int, None)
     req.seed = int(seed) if seed is not None else None
-    req.logprobs = bool(get_typed(body, "logprobs", bool, False))
-    top = get_typed(body, "top_logprobs", int, None)
+    req.logprobs = bool(typed(body, "logprobs", bool, False))
+    top = typed(body, "top_logprobs", int, None)
     if top is not None and not req.logprobs:
         raise errors.APIError(
             400, "Invalid value for 'top_logprobs': 'top_logprobs' is only allowed when 'logprobs' is true.",
@@ -602,8 +583,8 @@ def reasoning_limits(body: dict[str, Any]) -> None:
 
 
 def _max_tokens(body: dict[str, Any], req: ChatRequest) -> None:
-    legacy = get_typed(body, "max_tokens", int, None)
-    modern = get_typed(body, "max_completion_tokens", int, None)
+    legacy = typed(body, "max_tokens", int, None)
+    modern = typed(body, "max_completion_tokens", int, None)
     if legacy is not None and req.info.kind == "reasoning":
         raise errors.APIError(
             400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use "
@@ -626,7 +607,7 @@ def _max_tokens(body: dict[str, Any], req: ChatRequest) -> None:
 
 
 def _streaming(body: dict[str, Any], req: ChatRequest) -> None:
-    req.stream = bool(get_typed(body, "stream", bool, False))
+    req.stream = bool(typed(body, "stream", bool, False))
     options = body.get("stream_options")
     if options is None:
         return
@@ -635,7 +616,7 @@ def _streaming(body: dict[str, Any], req: ChatRequest) -> None:
             400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.", param="stream_options"
         )
     if not isinstance(options, dict):
-        raise type_error("stream_options", options, dict)
+        raise errors.wrong_type("stream_options", options, dict)
     req.include_usage = bool(options.get("include_usage"))
     req.include_obfuscation = options.get("include_obfuscation") is not False
 

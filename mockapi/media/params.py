@@ -12,6 +12,7 @@ from typing import Any
 
 from mockapi import catalog, errors
 from mockapi.catalog import ModelInfo
+from mockapi.common import typed
 from mockapi.context import UploadedFile
 from mockapi.state import Namespace
 
@@ -78,12 +79,7 @@ def boolean(body: dict[str, Any], name: str, default: bool = False) -> bool:
 
 
 def text(body: dict[str, Any], name: str, default: str | None = None) -> str | None:
-    value = body.get(name)
-    if value is None:
-        return default
-    if not isinstance(value, str):
-        raise invalid_type(name, "a string", value)
-    return value
+    return typed(body, name, str, default)
 
 
 def required_text(body: dict[str, Any], name: str) -> str:

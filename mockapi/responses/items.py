@@ -15,7 +15,7 @@ import secrets
 from typing import Any
 
 from mockapi import errors, tokens
-from mockapi.chat.request import image_url_problem, type_error
+from mockapi.chat.request import image_url_problem
 from mockapi.state import Namespace
 
 INDEX_SLOT = "response_items"  # ns.slots: item id -> stored item (item_reference lookups)
@@ -51,7 +51,7 @@ def from_input(value: Any, ns: Namespace, param: str = "input") -> list[dict[str
     if isinstance(value, str):
         return [user_message(value)]
     if not isinstance(value, list):
-        raise type_error(param, value, (str, list))
+        raise errors.wrong_type(param, value, (str, list))
     return [normalize(item, ns, f"{param}[{i}]") for i, item in enumerate(value)]
 
 
@@ -64,7 +64,7 @@ def user_message(text: str) -> dict[str, Any]:
 
 def normalize(item: Any, ns: Namespace, param: str) -> dict[str, Any]:
     if not isinstance(item, dict):
-        raise type_error(param, item, dict)
+        raise errors.wrong_type(param, item, dict)
     kind = item.get("type")
     if kind is None and "role" in item:
         kind = "message"
@@ -97,7 +97,7 @@ def _message(item: dict[str, Any], param: str) -> dict[str, Any]:
     elif isinstance(content, list):
         parts = [_part(p, assistant, f"{param}.content[{i}]") for i, p in enumerate(content)]
     else:
-        raise type_error(f"{param}.content", content, (str, list))
+        raise errors.wrong_type(f"{param}.content", content, (str, list))
     return {
         "id": item.get("id") or item_id("message"), "type": "message", "status": item.get("status") or "completed",
         "role": role, "content": parts,
@@ -118,7 +118,7 @@ INPUT_PARTS = ("input_text", "input_image", "input_file")
 
 def _part(part: Any, assistant: bool, param: str) -> dict[str, Any]:
     if not isinstance(part, dict):
-        raise type_error(param, part, dict)
+        raise errors.wrong_type(param, part, dict)
     kind = part.get("type")
     allowed = ASSISTANT_PARTS if assistant else INPUT_PARTS
     if kind not in allowed:
@@ -143,7 +143,7 @@ def _need(item: dict[str, Any], name: str, kinds: type | tuple[type, ...], param
     if value is None:
         raise errors.missing_parameter(f"{param}.{name}")
     if not isinstance(value, kinds):
-        raise type_error(f"{param}.{name}", value, kinds)
+        raise errors.wrong_type(f"{param}.{name}", value, kinds)
     return value
 
 

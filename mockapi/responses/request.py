@@ -22,10 +22,8 @@ from mockapi.chat.request import (
     check_name,
     format_schema_problem,
     function_schema_problem,
-    get_typed,
-    type_error,
 )
-from mockapi.common import validate_metadata
+from mockapi.common import typed, validate_metadata
 from mockapi.context import RequestContext
 from mockapi.responder import Turn
 from mockapi.responses import items as item_store
@@ -120,7 +118,7 @@ def parse(ctx: RequestContext) -> ResponseRequest:
     now = ctx.fake.clock.now()
     input_items = item_store.from_input(body.get("input"), ctx.ns)
     req = ResponseRequest(body=body, model=model, info=info, input_items=input_items)
-    req.instructions = get_typed(body, "instructions", str, None)
+    req.instructions = typed(body, "instructions", str, None)
     _flags(body, req)
     _history(body, req, ctx, now)
     item_store.check_pairs(req.context)
@@ -140,23 +138,23 @@ def _model(body: dict[str, Any]) -> str:
     if model is None:
         raise errors.missing_parameter("model")
     if not isinstance(model, str):
-        raise type_error("model", model, str)
+        raise errors.wrong_type("model", model, str)
     return model
 
 
 def _flags(body: dict[str, Any], req: ResponseRequest) -> None:
-    req.store = bool(get_typed(body, "store", bool, True))
-    req.background = bool(get_typed(body, "background", bool, False))
-    req.stream = bool(get_typed(body, "stream", bool, False))
-    req.parallel_tool_calls = bool(get_typed(body, "parallel_tool_calls", bool, True))
-    include = get_typed(body, "include", list, [])
+    req.store = bool(typed(body, "store", bool, True))
+    req.background = bool(typed(body, "background", bool, False))
+    req.stream = bool(typed(body, "stream", bool, False))
+    req.parallel_tool_calls = bool(typed(body, "parallel_tool_calls", bool, True))
+    include = typed(body, "include", list, [])
     for i, value in enumerate(include):
         if not isinstance(value, str):
-            raise type_error(f"include[{i}]", value, str)
+            raise errors.wrong_type(f"include[{i}]", value, str)
     req.include = list(include)
     for name, kinds in (("max_tool_calls", int), ("user", str), ("safety_identifier", str),
                         ("prompt_cache_key", str)):
-        get_typed(body, name, kinds, None)  # echoed as given
+        typed(body, name, kinds, None)  # echoed as given
     for name, allowed in (("truncation", TRUNCATIONS), ("prompt_cache_retention", RETENTIONS)):
         if body.get(name) is not None and body[name] not in allowed:
             raise errors.invalid_value(name, body[name], list(allowed))
@@ -172,7 +170,7 @@ def _flags(body: dict[str, Any], req: ResponseRequest) -> None:
                 400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.", param="stream_options"
             )
         if not isinstance(options, dict):
-            raise type_error("stream_options", options, dict)
+            raise errors.wrong_type("stream_options", options, dict)
         req.include_obfuscation = options.get("include_obfuscation") is not False
 
 
@@ -180,7 +178,7 @@ def _flags(body: dict[str, Any], req: ResponseRequest) -> None:
 
 
 def _history(body: dict[str, Any], req: ResponseRequest, ctx: RequestContext, now: float) -> None:
-    previous_id = get_typed(body, "previous_response_id", str, None)
+    previous_id = typed(body, "previous_response_id", str, None)
     conversation = body.get("conversation")
     if previous_id is not None and conversation is not None:
         raise errors.APIError(
@@ -204,7 +202,7 @@ def _history(body: dict[str, Any], req: ResponseRequest, ctx: RequestContext, no
     elif conversation is not None:
         conversation_id = conversation.get("id") if isinstance(conversation, dict) else conversation
         if not isinstance(conversation_id, str):
-            raise type_error("conversation", conversation, (str, dict))
+            raise errors.wrong_type("conversation", conversation, (str, dict))
         req.conversation = records.get_conversation(ctx.ns, conversation_id, now)
         req.prefix = req.conversation.item_list()
 
@@ -213,7 +211,7 @@ def _history(body: dict[str, Any], req: ResponseRequest, ctx: RequestContext, no
 
 
 def _tools(body: dict[str, Any], req: ResponseRequest) -> None:
-    tools = get_typed(body, "tools", list, [])
+    tools = typed(body, "tools", list, [])
     for i, tool in enumerate(tools):
         echoed, chat_form = _tool(tool, f"tools[{i}]")
         req.tools.append(echoed)
@@ -229,13 +227,13 @@ def _tools(body: dict[str, Any], req: ResponseRequest) -> None:
 
 def _tool(tool: Any, param: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
     if not isinstance(tool, dict):
-        raise type_error(param, tool, dict)
+        raise errors.wrong_type(param, tool, dict)
     kind = tool.get("type")
     if kind == "function":
         check_name(tool.get("name"), f"{param}.name")
         parameters = tool.get("parameters")
         if parameters is not None and not isinstance(parameters, dict):
-            raise type_error(f"{param}.parameters", parameters, dict)
+            raise errors.wrong_type(f"{param}.parameters", parameters, dict)
         strict = tool.get("strict")
         if parameters is not None:
             problem = function_schema_problem(parameters, bool(strict))
@@ -252,7 +250,7 @@ def _tool(tool: Any, param: str) -> tuple[dict[str, Any], dict[str, Any] | None]
     if kind == "file_search":
         ids = tool.get("vector_store_ids")
         if not isinstance(ids, list):
-            raise errors.missing_parameter(f"{param}.vector_store_ids") if ids is None else type_error(
+            raise errors.missing_parameter(f"{param}.vector_store_ids") if ids is None else errors.wrong_type(
                 f"{param}.vector_store_ids", ids, list)
         return dict(tool), {"type": "file_search", "file_search": tool}
     if not isinstance(kind, str):
@@ -267,7 +265,7 @@ def _chat_choice(choice: Any, req: ResponseRequest) -> Any:
             raise errors.invalid_value("tool_choice", choice, list(TOOL_CHOICE_OPTIONS))
         return choice
     if not isinstance(choice, dict):
-        raise type_error("tool_choice", choice, (str, dict))
+        raise errors.wrong_type("tool_choice", choice, (str, dict))
     kind = choice.get("type")
     if kind == "function":
         if choice.get("name") not in functions:
@@ -276,7 +274,7 @@ def _chat_choice(choice: Any, req: ResponseRequest) -> Any:
     if kind == "allowed_tools":
         listed = choice.get("tools") or []
         if not isinstance(listed, list):
-            raise type_error("tool_choice.tools", listed, list)
+            raise errors.wrong_type("tool_choice.tools", listed, list)
         allowed = {t.get("name") for t in listed if isinstance(t, dict)}
         req.chat_tools = [t for t in req.chat_tools if t["type"] != "function" or t["function"]["name"] in allowed]
         return choice.get("mode") or "auto"
@@ -291,7 +289,7 @@ def _chat_choice(choice: Any, req: ResponseRequest) -> Any:
 
 
 def _text(body: dict[str, Any], req: ResponseRequest) -> None:
-    text = get_typed(body, "text", dict, {})
+    text = typed(body, "text", dict, {})
     verbosity = text.get("verbosity")
     if verbosity is not None and verbosity not in VERBOSITIES:
         raise errors.invalid_value("text.verbosity", verbosity, list(VERBOSITIES))
@@ -299,7 +297,7 @@ def _text(body: dict[str, Any], req: ResponseRequest) -> None:
     if fmt is None:
         return
     if not isinstance(fmt, dict):
-        raise type_error("text.format", fmt, dict)
+        raise errors.wrong_type("text.format", fmt, dict)
     kind = fmt.get("type")
     if kind not in ("text", "json_object", "json_schema"):
         raise errors.invalid_value("text.format.type", kind, ["text", "json_object", "json_schema"])
@@ -316,7 +314,7 @@ def _text(body: dict[str, Any], req: ResponseRequest) -> None:
         check_name(fmt.get("name"), "text.format.name")
         schema = fmt.get("schema")
         if not isinstance(schema, dict):
-            raise errors.missing_parameter("text.format.schema") if schema is None else type_error(
+            raise errors.missing_parameter("text.format.schema") if schema is None else errors.wrong_type(
                 "text.format.schema", schema, dict)
         if problem := format_schema_problem(schema, bool(fmt.get("strict"))):
             raise errors.APIError(
@@ -331,7 +329,7 @@ def _text(body: dict[str, Any], req: ResponseRequest) -> None:
 
 
 def _sampling(body: dict[str, Any], req: ResponseRequest) -> None:
-    reasoning = get_typed(body, "reasoning", dict, {})
+    reasoning = typed(body, "reasoning", dict, {})
     effort = reasoning.get("effort")
     if effort is not None and effort not in EFFORTS:
         raise errors.invalid_value("reasoning.effort", effort, list(EFFORTS))
@@ -346,15 +344,15 @@ def _sampling(body: dict[str, Any], req: ResponseRequest) -> None:
             400, "Unsupported parameter: 'reasoning.effort' is not supported with this model.",
             param="reasoning.effort", code="unsupported_parameter",
         )
-    temperature = get_typed(body, "temperature", (int, float), None)
-    top_p = get_typed(body, "top_p", (int, float), None)
+    temperature = typed(body, "temperature", (int, float), None)
+    top_p = typed(body, "top_p", (int, float), None)
     req.temperature = 1.0 if temperature is None else float(temperature)
     req.top_p = 1.0 if top_p is None else float(top_p)
-    req.top_logprobs = int(get_typed(body, "top_logprobs", int, 0))
+    req.top_logprobs = int(typed(body, "top_logprobs", int, 0))
 
 
 def _max_output_tokens(body: dict[str, Any], req: ResponseRequest) -> None:
-    value = get_typed(body, "max_output_tokens", int, None)
+    value = typed(body, "max_output_tokens", int, None)
     if value is None:
         return
     if value < 16:

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from mockapi import catalog, errors
-from mockapi.common import validate_metadata
+from mockapi.common import typed, validate_metadata
 from mockapi.errors import invalid_type  # also used as params.invalid_type by the resources
 from mockapi.runs.objects import RANKING_OPTIONS
 from mockapi.state import Namespace
@@ -39,22 +39,18 @@ def require(body: dict[str, Any], name: str) -> Any:
 
 
 def string(body: dict[str, Any], name: str, max_length: int | None = None) -> str | None:
-    value = body.get(name)
+    value = typed(body, name, str)
     if value is None:
         return None
-    if not isinstance(value, str):
-        raise invalid_type(name, "a string", value)
     if max_length is not None and len(value) > max_length:
         raise errors.string_too_long(name, max_length, len(value))
     return value
 
 
 def number(body: dict[str, Any], name: str, low: float, high: float) -> float | None:
-    value = body.get(name)
+    value = typed(body, name, (int, float))
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise invalid_type(name, "a number", value)
     if value < low:
         raise errors.APIError(
             400, f"Invalid '{name}': decimal below minimum value. Expected a value >= {low}, but got {value} instead.",
@@ -69,11 +65,9 @@ def number(body: dict[str, Any], name: str, low: float, high: float) -> float | 
 
 
 def integer(body: dict[str, Any], name: str, low: int) -> int | None:
-    value = body.get(name)
+    value = typed(body, name, int)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise invalid_type(name, "an integer", value)
     if value < low:
         raise errors.APIError(
             400, f"Invalid '{name}': integer below minimum value. Expected a value >= {low}, but got {value} instead.",
@@ -83,11 +77,9 @@ def integer(body: dict[str, Any], name: str, low: int) -> int | None:
 
 
 def array(body: dict[str, Any], name: str, max_items: int | None = None) -> list[Any] | None:
-    value = body.get(name)
+    value = typed(body, name, list)
     if value is None:
         return None
-    if not isinstance(value, list):
-        raise invalid_type(name, "an array", value)
     if max_items is not None and len(value) > max_items:
         raise errors.array_too_long(name, max_items, len(value))
     return value
