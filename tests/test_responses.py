@@ -493,6 +493,18 @@ def test_file_search_on_vector_stores(mockapi, openai_client) -> None:
     assert [i.type for i in auto.output] == ["message"]  # never called unless forced or scripted
 
 
+
+def test_file_search_needs_the_callers_vector_stores(openai_client) -> None:
+    store = openai_client.vector_stores.create(name="kb")
+    other = openai_client.with_options(api_key="sk-someone-else")
+    for client, store_id in ((openai_client, "vs_nope"), (other, store.id)):
+        with pytest.raises(openai.NotFoundError) as caught:
+            ask(client, tools=[{"type": "file_search", "vector_store_ids": [store_id]}])
+        assert caught.value.body["message"] == f"No vector store found with id '{store_id}'."
+    openai_client.vector_stores.delete(store.id)
+    with pytest.raises(openai.NotFoundError):
+        ask(openai_client, tools=[{"type": "file_search", "vector_store_ids": [store.id]}])
+
 def test_logprobs_when_included(openai_client) -> None:
     response = ask(openai_client, include=["message.output_text.logprobs"], top_logprobs=2)
     logprobs = response.output[0].content[0].logprobs

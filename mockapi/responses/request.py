@@ -123,6 +123,7 @@ def parse(ctx: RequestContext) -> ResponseRequest:
     _history(body, req, ctx, now)
     item_store.check_pairs(req.context)
     _tools(body, req)
+    _check_vector_stores(ctx, req, now)
     _text(body, req)
     _sampling(body, req)
     _max_output_tokens(body, req)
@@ -223,6 +224,15 @@ def _tools(body: dict[str, Any], req: ResponseRequest) -> None:
         return
     req.tool_choice = choice
     req.chat_tool_choice = _chat_choice(choice, req)
+
+
+def _check_vector_stores(ctx: RequestContext, req: ResponseRequest, now: float) -> None:
+    """A file_search tool must name the caller's vector stores: the real 404, as Assistants answer."""
+    vectors = ctx.fake.services["vector_stores"]
+    for tool in req.tools:
+        if tool.get("type") == "file_search":
+            for store_id in tool["vector_store_ids"]:
+                vectors.get(ctx.ns, str(store_id), now)
 
 
 def _tool(tool: Any, param: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
