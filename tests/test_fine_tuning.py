@@ -72,11 +72,15 @@ def test_full_workflow(mockapi, openai_client) -> None:
     assert openai_client.models.retrieve(name).owned_by == "user-mockapi"
     reply = openai_client.chat.completions.create(model=name, messages=[{"role": "user", "content": "A color?"}])
     assert reply.model == name and reply.choices[0].message.content
+    assert openai_client.beta.assistants.create(model=name).model == name
 
     assert openai_client.models.delete(name).deleted is True
     assert name not in {m.id for m in openai_client.models.list().data}
     with pytest.raises(openai.NotFoundError):
         openai_client.chat.completions.create(model=name, messages=[{"role": "user", "content": "hi"}])
+    with pytest.raises(openai.BadRequestError) as caught:  # nor may an assistant use it any more
+        openai_client.beta.assistants.create(model=name)
+    assert caught.value.code == "model_not_found"
 
 
 def _tokens(data: bytes, model: str) -> int:

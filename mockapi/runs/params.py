@@ -117,10 +117,9 @@ def model(ns: Namespace, value: Any, name: str = "model") -> str:
         raise invalid_type(name, "a string", value)
     info = catalog.lookup(ns, value)
     variant = False
-    if info is None:
+    if info is None and not value.startswith("ft:"):  # a fine-tuned model exists only once its job made it
         info = catalog.family_of(value)
-        base = value.split(":")[1] if value.startswith("ft:") else value
-        variant = info is not None and not SNAPSHOT_SUFFIX.fullmatch(base[len(info.id):])
+        variant = info is not None and not SNAPSHOT_SUFFIX.fullmatch(value[len(info.id):])
     if info is None:
         raise errors.APIError(400, f"The requested model '{value}' does not exist.", param=name,
                               code="model_not_found")
