@@ -72,7 +72,8 @@ def test_full_workflow(mockapi, openai_client) -> None:
     assert openai_client.models.retrieve(name).owned_by == "user-mockapi"
     reply = openai_client.chat.completions.create(model=name, messages=[{"role": "user", "content": "A color?"}])
     assert reply.model == name and reply.choices[0].message.content
-    assert openai_client.beta.assistants.create(model=name).model == name
+    assistant = openai_client.beta.assistants.create(model=name)
+    assert assistant.model == name
 
     assert openai_client.models.delete(name).deleted is True
     assert name not in {m.id for m in openai_client.models.list().data}
@@ -81,6 +82,10 @@ def test_full_workflow(mockapi, openai_client) -> None:
     with pytest.raises(openai.BadRequestError) as caught:  # nor may an assistant use it any more
         openai_client.beta.assistants.create(model=name)
     assert caught.value.code == "model_not_found"
+    thread = openai_client.beta.threads.create(messages=[{"role": "user", "content": "A color?"}])
+    with pytest.raises(openai.BadRequestError) as caught:  # the assistant made with it cannot run
+        openai_client.beta.threads.runs.create(thread.id, assistant_id=assistant.id)
+    assert caught.value.body["message"] == f"The requested model '{name}' does not exist."
 
 
 def _tokens(data: bytes, model: str) -> int:

@@ -91,7 +91,8 @@ def _settings(ctx: RequestContext, body: dict[str, Any]) -> dict[str, Any]:
     _check_tool_choice(tool_choice, tools)
     return {
         "assistant_id": assistant_id,
-        "model": params.model(ctx.ns, body["model"]) if body.get("model") is not None else assistant["model"],
+        # The assistant's own model is checked again: a fine-tuned one may have been deleted since.
+        "model": params.model(ctx.ns, body["model"] if body.get("model") is not None else assistant["model"]),
         "instructions": instructions,
         "tools": tools,
         "metadata": validate_metadata(body.get("metadata")),
