@@ -85,6 +85,18 @@ def typed(body: dict[str, Any], name: str, kinds: type | tuple[type, ...], defau
     return value
 
 
+def required(body: dict[str, Any], name: str, kinds: type | tuple[type, ...], where: str | None = None) -> Any:
+    """Like ``typed``, but absent or null is the real ``missing_required_parameter``; ``where`` prefixes the param
+    (``messages[0].content[1]`` -> ``messages[0].content[1].text``)."""
+    param = f"{where}.{name}" if where else name
+    value = body.get(name)
+    if value is None:
+        raise errors.missing_parameter(param)
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in _as_tuple(kinds)):
+        raise errors.wrong_type(param, value, kinds)
+    return value
+
+
 def _as_tuple(kinds: type | tuple[type, ...]) -> tuple[type, ...]:
     return kinds if isinstance(kinds, tuple) else (kinds,)
 

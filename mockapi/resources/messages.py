@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mockapi import errors
-from mockapi.common import deleted, lookup, paginate, validate_metadata
+from mockapi.common import deleted, lookup, paginate, required, validate_metadata
 from mockapi.context import RequestContext
 from mockapi.runs import objects, params
 from mockapi.runs.records import ThreadRecord
@@ -82,11 +82,11 @@ def _content(value: Any, name: str) -> list[dict[str, Any]]:
         if kind not in PART_TYPES:
             raise errors.invalid_value(f"{where}.type", kind, PART_TYPES)
         if kind == "text":
-            parts.append(objects.text_part(_typed(part, "text", str, where, "a string")))
+            parts.append(objects.text_part(required(part, "text", str, where)))
             continue
-        inner = _typed(part, kind, dict, where, "an object")
+        inner = required(part, kind, dict, where)
         key = "file_id" if kind == "image_file" else "url"
-        _typed(inner, key, str, f"{where}.{kind}", "a string")
+        required(inner, key, str, f"{where}.{kind}")
         if kind == "image_file":
             params.file_id(inner[key], f"{where}.image_file.file_id")
         if kind == "image_url" and not _is_image_url(inner[key]):
@@ -98,17 +98,6 @@ def _content(value: Any, name: str) -> list[dict[str, Any]]:
             )
         parts.append({"type": kind, kind: {key: inner[key], "detail": inner.get("detail") or "auto"}})
     return parts
-
-
-def _typed(holder: dict[str, Any], key: str, kind: type, where: str, expected: str) -> Any:
-    """``holder[key]``: missing is ``missing_required_parameter``, present with the wrong type ``invalid_type``
-    (as the contract layer words it; these checks stand in when request validation is off)."""
-    value = holder.get(key)
-    if value is None:
-        raise errors.missing_parameter(f"{where}.{key}")
-    if not isinstance(value, kind):
-        raise params.invalid_type(f"{where}.{key}", expected, value)
-    return value
 
 
 def _is_image_url(url: str) -> bool:
@@ -124,7 +113,7 @@ def _attachments(value: Any, name: str) -> list[dict[str, Any]]:
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             raise params.invalid_type(f"{name}[{i}]", "an object", item)
-        params.file_id(_typed(item, "file_id", str, f"{name}[{i}]", "a string"), f"{name}[{i}].file_id")
+        params.file_id(required(item, "file_id", str, f"{name}[{i}]"), f"{name}[{i}].file_id")
         tools = item.get("tools") or []
         for j, tool in enumerate(tools):
             if not isinstance(tool, dict) or tool.get("type") not in ("code_interpreter", "file_search"):

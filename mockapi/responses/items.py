@@ -16,6 +16,7 @@ from typing import Any
 
 from mockapi import errors, tokens
 from mockapi.chat.request import image_url_problem
+from mockapi.common import required
 from mockapi.state import Namespace
 
 INDEX_SLOT = "response_items"  # ns.slots: item id -> stored item (item_reference lookups)
@@ -124,7 +125,7 @@ def _part(part: Any, assistant: bool, param: str) -> dict[str, Any]:
     if kind not in allowed:
         raise errors.invalid_value(f"{param}.type", kind, list(allowed))
     if kind in ("input_text", "output_text"):
-        text = _need(part, "text", str, param)
+        text = required(part, "text", str, param)
         if assistant:
             return {**_text_part(text, True), **{k: part[k] for k in ("annotations", "logprobs") if k in part}}
         return _text_part(text, False)
@@ -138,18 +139,9 @@ def _part(part: Any, assistant: bool, param: str) -> dict[str, Any]:
     return dict(part)  # files, refusals: kept as sent
 
 
-def _need(item: dict[str, Any], name: str, kinds: type | tuple[type, ...], param: str) -> Any:
-    value = item.get(name)
-    if value is None:
-        raise errors.missing_parameter(f"{param}.{name}")
-    if not isinstance(value, kinds):
-        raise errors.wrong_type(f"{param}.{name}", value, kinds)
-    return value
-
-
 def _function_call(item: dict[str, Any], param: str) -> dict[str, Any]:
     for name in ("call_id", "name", "arguments"):
-        _need(item, name, str, param)
+        required(item, name, str, param)
     return {
         "id": item.get("id") or item_id("function_call"), "type": "function_call",
         "status": item.get("status") or "completed", "arguments": item["arguments"], "call_id": item["call_id"],
@@ -158,8 +150,8 @@ def _function_call(item: dict[str, Any], param: str) -> dict[str, Any]:
 
 
 def _function_output(item: dict[str, Any], param: str) -> dict[str, Any]:
-    call_id = _need(item, "call_id", str, param)
-    output = _need(item, "output", (str, list), param)
+    call_id = required(item, "call_id", str, param)
+    output = required(item, "output", (str, list), param)
     return {
         "id": item.get("id") or item_id("function_call_output"), "type": "function_call_output",
         "status": item.get("status") or "completed", "call_id": call_id, "output": output,
