@@ -162,6 +162,9 @@ def delete(ctx: RequestContext) -> dict[str, Any]:
     file_id = ctx.params["file_id"]
     get_file(ctx.ns, file_id, ctx.now)
     ctx.ns.collection(KIND).remove(file_id)
+    vectors = ctx.fake.services.get("vector_stores")
+    if vectors is not None:
+        vectors.forget_file(ctx.ns, file_id)
     return deleted(file_id, "file")
 
 

@@ -134,7 +134,9 @@ class Machine:
         return None, False
 
     def _start_turn(self, run: RunRecord, at: float) -> None:
-        stages, outcome, reply = planner.plan(self.fake, run, int(at))
+        # The exact time, not whole seconds: a file attached a moment before the run (step_delay) must
+        # already be searchable, as it is when the run starts after it (it used to search an empty store).
+        stages, outcome, reply = planner.plan(self.fake, run, at)
         run.stages, run.stage_index, run.outcome, run.reply = stages, 0, outcome, reply
         count = max(1, len(stages))
         delays = reply.delays if reply is not None else {}

@@ -32,6 +32,10 @@ DEFAULT_ERROR_MESSAGES = {
     "invalid_prompt": "Invalid prompt: your prompt was flagged as potentially violating our usage policy.",
 }
 INCOMPLETE_REASONS = ("max_completion_tokens", "max_prompt_tokens")
+# Chosen wording (unverified): the docs say only that such runs fail.
+EXPIRED_STORE = (
+    "Vector store {store_id} has expired. Create a new vector store with the same files and attach it instead."
+)
 DEFAULT_FILE_SEARCH_RESULTS = 20
 
 
@@ -63,8 +67,11 @@ def build_turn(fake: Fake, run: RunRecord) -> Turn:
     )
 
 
-def plan(fake: Fake, run: RunRecord, now: int) -> tuple[list[Stage], Outcome, Reply | None]:
+def plan(fake: Fake, run: RunRecord, now: float) -> tuple[list[Stage], Outcome, Reply | None]:
     """Ask the responder (one or more rounds) and return the stages, the outcome and the first reply."""
+    expired = _expired_store(fake, run, now)
+    if expired is not None:
+        return [], Outcome("fail", error=expired), None
     turn = build_turn(fake, run)
     stages: list[Stage] = []
     first: Reply | None = None
@@ -147,7 +154,7 @@ def _message_stage(
     return stage
 
 
-def _execute(fake: Fake, run: RunRecord, call: ToolCall, turn: Turn, now: int) -> Any:
+def _execute(fake: Fake, run: RunRecord, call: ToolCall, turn: Turn, now: float) -> Any:
     """Fill in what an executed tool produced: code outputs as given, file search results from the stores."""
     if call.type == "code_interpreter":
         call.input = call.input if call.input is not None else ""
@@ -174,6 +181,18 @@ def _execute(fake: Fake, run: RunRecord, call: ToolCall, turn: Turn, now: int) -
     ]
     call.outputs = [{"ranking_options": ranking, "results": results}]
     return results
+
+
+def _expired_store(fake: Fake, run: RunRecord, now: float) -> dict[str, str] | None:
+    """A run with file_search over an expired vector store fails (file-search docs: "If the vector store
+    expires, runs on that thread will fail"); it used to search it as if it were live."""
+    vectors = fake.services.get("vector_stores")
+    if vectors is None or not any(t.get("type") == "file_search" for t in run.obj["tools"]):
+        return None
+    for store_id in vector_store_ids(fake, run):
+        if vectors.is_expired(run.owner, store_id, now):
+            return {"code": "server_error", "message": EXPIRED_STORE.format(store_id=store_id)}
+    return None
 
 
 def vector_store_ids(fake: Fake, run: RunRecord) -> list[str]:

@@ -247,6 +247,25 @@ class VectorStoreService:
         self.touch(store, now)
         return _hits(search.rank(_candidates([store], rule), queries, limit, threshold))
 
+    def is_expired(self, owner: str, store_id: str, now: float) -> bool:
+        store: Store | None = self.fake.state.namespace(owner).collection(KIND).get(store_id)
+        if store is None:
+            return False
+        self.settle(store, now)
+        return bool(store.obj["status"] == "expired")
+
+    def forget_file(self, ns: Namespace, file_id: str) -> None:
+        """A deleted File leaves every store of its owner (spec: "Delete a file and remove it from all vector
+        stores"): its store files, counts, bytes and search results go with it (they used to stay)."""
+        for store in ns.collection(KIND).values():
+            if file_id in store.files:
+                store.files.remove(file_id)
+                store.pending = [item for item in store.pending if item.id != file_id]
+                for batch in store.batches.values():
+                    if file_id in batch.files:
+                        batch.files.remove(file_id)
+                self._recount(store)
+
     def search_for_run(
         self, owner: str, store_ids: list[str], query: str, limit: int, threshold: float, now: float,
     ) -> list[search.Hit]:
