@@ -108,3 +108,30 @@ def test_a_run_over_an_expired_vector_store_fails(mockapi, openai_client) -> Non
     openai_client.beta.threads.update(thread.id, tool_resources={"file_search": {"vector_store_ids": [fresh.id]}})
     again = openai_client.beta.threads.runs.create(thread.id, assistant_id=assistant.id)
     assert settle_run(mockapi, openai_client, thread.id, again.id).status == "completed"
+
+
+@manual
+def test_responses_file_search_honours_attribute_filters(mockapi, openai_client) -> None:
+    """A Responses `file_search` tool's `filters` narrow the search as `vector_stores.search` does; the fake
+    ignored them and returned files the filter excludes."""
+    cats = openai_client.files.create(file=("cats.txt", PARIS), purpose="assistants").id
+    dogs = openai_client.files.create(file=("dogs.md", MADRID), purpose="assistants").id
+    store = openai_client.vector_stores.create(name="kb")
+    openai_client.vector_stores.file_batches.create(store.id, files=[
+        {"file_id": cats, "attributes": {"lang": "fr", "year": 2020}},
+        {"file_id": dogs, "attributes": {"lang": "es", "year": 2024}},
+    ])  # fmt: skip
+    mockapi.advance(1)
+    spanish = {"type": "eq", "key": "lang", "value": "es"}
+    direct = openai_client.vector_stores.search(store.id, query="capital of France", filters=spanish)
+    assert [hit.file_id for hit in direct.data] == [dogs]
+
+    answer = openai_client.responses.create(
+        model="gpt-4o-mini", input="What is the capital of France?", tool_choice="required",
+        tools=[{"type": "file_search", "vector_store_ids": [store.id], "filters": spanish}],
+        include=["file_search_call.results"],
+    )  # fmt: skip
+    call = next(item for item in answer.output if item.type == "file_search_call")
+    assert [r.file_id for r in call.results or []] == [dogs]
+    message = next(item for item in answer.output if item.type == "message")
+    assert {a.file_id for a in message.content[0].annotations} == {dogs}

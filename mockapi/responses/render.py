@@ -193,7 +193,9 @@ def file_search(
     vectors = fake.services.get("vector_stores")
     hits = []
     if vectors is not None:
-        hits = vectors.search_for_run(owner, list(tool.get("vector_store_ids") or []), query, limit, threshold, now)
+        # The tool's attribute `filters` narrow the search as on `vector_stores.search` (they used to be ignored).
+        hits = vectors.search_for_run(owner, list(tool.get("vector_store_ids") or []), query, limit, threshold, now,
+                                      rule=tool.get("filters"))
     results = [
         {"file_id": h.file_id, "filename": h.filename, "score": h.score, "text": h.text,
          "attributes": h.attributes or {}}

@@ -29,6 +29,7 @@ from mockapi.responder import Turn
 from mockapi.responses import items as item_store
 from mockapi.responses import records
 from mockapi.responses.records import Conversation, StoredResponse
+from mockapi.vectors import search
 
 KINDS = ("chat", "reasoning")
 TOOL_CHOICE_OPTIONS = ("none", "auto", "required")
@@ -262,6 +263,8 @@ def _tool(tool: Any, param: str) -> tuple[dict[str, Any], dict[str, Any] | None]
         if not isinstance(ids, list):
             raise errors.missing_parameter(f"{param}.vector_store_ids") if ids is None else errors.wrong_type(
                 f"{param}.vector_store_ids", ids, list)
+        if tool.get("filters") is not None:
+            search.check_filter(tool["filters"], f"{param}.filters")
         return dict(tool), {"type": "file_search", "file_search": tool}
     if not isinstance(kind, str):
         raise errors.missing_parameter(f"{param}.type")

@@ -268,8 +268,10 @@ class VectorStoreService:
 
     def search_for_run(
         self, owner: str, store_ids: list[str], query: str, limit: int, threshold: float, now: float,
+        rule: dict[str, Any] | None = None,
     ) -> list[search.Hit]:
-        """What a run's file_search step finds in the stores attached to it (unknown ids are skipped)."""
+        """What a run's (or response's) file_search finds in the stores attached to it (unknown ids are skipped);
+        ``rule``: the Responses tool's attribute ``filters``."""
         ns = self.fake.state.namespace(owner)
         stores = []
         for store_id in store_ids:
@@ -278,7 +280,7 @@ class VectorStoreService:
                 self.settle(store, now)
                 self.touch(store, now)
                 stores.append(store)
-        return _hits(search.rank(_candidates(stores, None), [query], limit, threshold))
+        return _hits(search.rank(_candidates(stores, rule), [query], limit, threshold))
 
 
 def _candidates(stores: list[Store], rule: dict[str, Any] | None) -> list[tuple[StoreFile, int, Chunk]]:
