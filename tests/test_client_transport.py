@@ -93,7 +93,7 @@ def test_retry_after_ms_wins_over_retry_after_and_backoff():
     model = client_for(handler, time).models.retrieve("gpt-4o")
     assert model.id == "gpt-4o" and model.request_id == "req_ok"
     assert time.sleeps == [0.03]
-    assert [r.headers["x-retry-count"] for r in handler.seen] == ["0", "1"]
+    assert [r.headers["x-stainless-retry-count"] for r in handler.seen] == ["0", "1"]
 
 
 def test_retry_after_seconds_and_http_date():

@@ -91,7 +91,9 @@ class _Pipeline:
             "Authorization": f"Bearer {s.api_key}",
             "Accept": "text/event-stream" if call.stream else "application/json",
             "User-Agent": USER_AGENT,
-            "X-Retry-Count": str(retries),
+            # The official SDKs' name for the attempt number: servers (and the fake's ``times=N`` fault
+            # directive) read this one.
+            "X-Stainless-Retry-Count": str(retries),
         }
         if s.organization:
             headers["OpenAI-Organization"] = s.organization
