@@ -7,9 +7,18 @@ own short faults.
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
-from mockapi_client import APIConnectionError, AsyncClient, Client
+from mockapi_client import (
+    APIConnectionError,
+    AsyncClient,
+    AsyncRequestQueue,
+    Client,
+    RequestQueue,
+    StreamError,
+)
 
 from mockapi.inprocess import sync_transport
 
@@ -57,3 +66,100 @@ def test_fault_directive_times_n_fails_the_first_attempts_only(mockapi, mockapi_
                         (503, "header:overloaded", "0"), (200, None, "1")]
     with pytest.raises(APIConnectionError):  # and without retries the one attempt fails
         socket_client(mockapi_server, max_retries=0).models.list(extra_headers={"x-mockapi-fault": "reset"})
+
+
+# -- streams -----------------------------------------------------------------------------------------------------
+
+
+def sse_body(*datas: str) -> bytes:
+    return b"".join(f"data: {d}\n\n".encode() for d in datas)
+
+
+CHUNK = ('{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m",'
+         '"choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":null}]}')
+
+
+def sse_transport(body: bytes) -> httpx.MockTransport:
+    return httpx.MockTransport(
+        lambda request: httpx.Response(200, content=body, headers={"content-type": "text/event-stream"}))
+
+
+def test_a_stream_closed_before_done_is_an_error_not_a_short_answer():
+    """A proxy that closes the stream cleanly mid-way (no reset) must not pass off a truncated reply as whole."""
+    queue = RequestQueue(max_concurrent=1)
+    client = Client(api_key="sk", base_url="http://fake/v1", transport=sse_transport(sse_body(CHUNK)), queue=queue)
+    stream = client.chat.completions.stream(model="m", messages=USER)
+    with pytest.raises(APIConnectionError, match=r"before \[DONE\]"):
+        stream.final_completion()
+    assert queue.active == 0 and stream.response.is_closed
+    complete = Client(api_key="sk", base_url="http://fake/v1", transport=sse_transport(sse_body(CHUNK, "[DONE]")))
+    assert complete.chat.completions.stream(model="m", messages=USER).final_completion().text == "Hel"
+
+
+@pytest.mark.anyio
+async def test_an_async_stream_closed_before_done_is_an_error():
+    queue = AsyncRequestQueue(max_concurrent=1)
+    client = AsyncClient(api_key="sk", base_url="http://fake/v1", transport=sse_transport(sse_body(CHUNK)),
+                         queue=queue)
+    stream = await client.chat.completions.stream(model="m", messages=USER)
+    with pytest.raises(APIConnectionError, match=r"before \[DONE\]"):
+        await stream.final_completion()
+    assert queue.active == 0 and stream.response.is_closed
+    await client.close()
+
+
+@pytest.mark.anyio
+async def test_async_stream_closed_mid_iteration_finishes_its_generator_and_frees_the_slot():
+    queue = AsyncRequestQueue(max_concurrent=1)
+    body = sse_body(CHUNK, CHUNK, "[DONE]")
+    client = AsyncClient(api_key="sk", base_url="http://fake/v1", transport=sse_transport(body), queue=queue)
+    stream = await client.chat.completions.stream(model="m", messages=USER)
+    async for _ in stream:
+        break
+    assert queue.active == 1  # a stream keeps its slot until closed
+    await stream.aclose()
+    assert queue.active == 0 and stream.response.is_closed
+    assert stream._iterator is not None and stream._iterator.ag_frame is None  # closed, nothing left for the GC
+    assert [c async for c in stream] == []  # a closed stream stays closed
+    await client.close()
+
+
+def test_cut_and_malformed_streams_over_a_socket_raise_typed_errors_and_free_the_slot(mockapi, mockapi_server):
+    queue = RequestQueue(max_concurrent=1, max_queued=0)
+    with socket_client(mockapi_server, queue=queue) as client:
+        stream = client.chat.completions.stream(
+            model="gpt-4o-mini", messages=USER, extra_headers={"x-mockapi-fault": "stream_cut; after=2"})
+        got = []
+        with pytest.raises(APIConnectionError):
+            for chunk in stream:
+                got.append(chunk)
+        assert len(got) == 2 and queue.active == 0
+        stream = client.chat.completions.stream(
+            model="gpt-4o-mini", messages=USER, extra_headers={"x-mockapi-fault": "malformed_sse; after=1"})
+        with pytest.raises(StreamError, match="Malformed event data"):
+            stream.final_completion()
+        assert queue.active == 0
+        assert client.chat.completions.stream(model="gpt-4o-mini", messages=USER).final_completion().text
+
+
+@pytest.mark.anyio
+async def test_async_cut_stream_and_cancelled_stream_over_a_socket(mockapi, mockapi_server):
+    queue = AsyncRequestQueue(max_concurrent=1, max_queued=0)
+    client = async_socket_client(mockapi_server, queue=queue)
+    stream = await client.chat.completions.stream(
+        model="gpt-4o-mini", messages=USER, extra_headers={"x-mockapi-fault": "stream_cut; after=1"})
+    with pytest.raises(APIConnectionError):
+        await stream.until_done()
+    assert queue.active == 0
+    # a consumer cancelled while waiting for the next event releases the connection and the slot
+    stream = await client.chat.completions.stream(
+        model="gpt-4o-mini", messages=USER, extra_headers={"x-mockapi-fault": "latency; per_event=5"})
+    consumer = asyncio.ensure_future(stream.until_done())
+    while queue.active and not stream.accumulator._choices:
+        await asyncio.sleep(0.01)  # the first event arrives at once; the next only after 5 s
+    consumer.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await consumer
+    assert queue.active == 0 and stream.response.is_closed
+    assert (await client.models.list()).data  # the slot is usable again
+    await client.close()

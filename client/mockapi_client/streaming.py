@@ -4,7 +4,8 @@ The decoder follows the SSE rules the API relies on (core.md §1.7, assistants.m
 line ends (also split across chunks), ``event:``/``data:``/``id:``/``retry:`` fields, several ``data:``
 lines joined by newlines, ``:`` comments ignored, an event dispatched at a blank line.
 Streams stop at data starting ``[DONE]`` and raise ``StreamError`` for an error event (a chat ``data``
-with an ``error`` key, or an ``error`` event); a broken connection raises ``APIConnectionError``.
+with an ``error`` key, or an ``error`` event); a broken connection, or an end without ``[DONE]`` (every API
+stream sends it last), raises ``APIConnectionError``: a truncated result is never passed off as whole.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -166,6 +167,13 @@ class _StreamBase(Generic[T]):
             self._on_item(item)
         return item
 
+    def _truncated(self) -> errors.APIConnectionError:
+        """Every stream of the API ends with ``[DONE]``: an end without it is a cut, not a short answer."""
+        return errors.APIConnectionError(
+            "The stream ended before [DONE]: the connection was closed early and the result is incomplete.",
+            request_id=self.request_id,
+        )
+
     def _closed_now(self) -> bool:
         if self._closed:
             return False
@@ -204,6 +212,7 @@ class Stream(_StreamBase[T]):
                 if item is None:
                     return
                 yield item
+            raise self._truncated()
         except httpx.TransportError as exc:
             raise errors.from_transport_error(exc) from exc
         finally:
@@ -227,7 +236,7 @@ class Stream(_StreamBase[T]):
 class AsyncStream(_StreamBase[T]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._iterator: AsyncIterator[T] | None = None
+        self._iterator: AsyncGenerator[T, None] | None = None
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self
@@ -237,7 +246,7 @@ class AsyncStream(_StreamBase[T]):
             self._iterator = self._items()
         return await self._iterator.__anext__()
 
-    async def _items(self) -> AsyncIterator[T]:
+    async def _items(self) -> AsyncGenerator[T, None]:
         decoder = SSEDecoder()
         try:
             async for chunk in self.response.aiter_bytes():
@@ -251,15 +260,24 @@ class AsyncStream(_StreamBase[T]):
                 if item is None:
                     return
                 yield item
+            raise self._truncated()
         except httpx.TransportError as exc:
             raise errors.from_transport_error(exc) from exc
         finally:
-            await self.aclose()
+            await self._close_response()
 
     async def until_done(self) -> list[T]:
         return [item async for item in self]
 
     async def aclose(self) -> None:
+        """Free the connection and the queue slot; a half-read iteration is finished too (no pending
+        async generator left for the garbage collector)."""
+        iterator = self._iterator
+        if iterator is not None and not iterator.ag_running:
+            await iterator.aclose()
+        await self._close_response()
+
+    async def _close_response(self) -> None:
         if self._closed_now():
             await self.response.aclose()
 
