@@ -13,6 +13,7 @@ import httpx
 import pytest
 from mockapi_client import (
     APIConnectionError,
+    APIResponseValidationError,
     AsyncClient,
     AsyncRequestQueue,
     Client,
@@ -163,3 +164,38 @@ async def test_async_cut_stream_and_cancelled_stream_over_a_socket(mockapi, mock
     assert queue.active == 0 and stream.response.is_closed
     assert (await client.models.list()).data  # the slot is usable again
     await client.close()
+
+
+# -- bodies that are not the API object ---------------------------------------------------------------------------
+
+
+def test_an_empty_200_is_a_typed_error_with_the_request_id(mockapi, mockapi_server):
+    with socket_client(mockapi_server) as client:
+        for call in (lambda h: client.models.list(extra_headers=h),
+                     lambda h: client.chat.completions.create(model="gpt-4o-mini", messages=USER, extra_headers=h)):
+            with pytest.raises(APIResponseValidationError, match="empty body") as caught:
+                call({"x-mockapi-fault": "empty"})
+            assert caught.value.status == 200 and caught.value.request_id.startswith("req_")
+
+
+@pytest.mark.parametrize(
+    ("response", "what"),
+    [
+        (httpx.Response(200, text="<html><body>Login to the Wi-Fi</body></html>",
+                        headers={"content-type": "text/html"}), "HTML page"),
+        (httpx.Response(200, content=b'{"id": "gpt-4o"', headers={"content-type": "application/json"}),
+         "invalid JSON"),
+        (httpx.Response(200, json={"unexpected": True}), "not a Model"),
+    ],
+)
+def test_a_200_that_is_not_the_object_is_a_typed_error(response, what):
+    client = Client(api_key="sk", base_url="http://fake/v1", transport=httpx.MockTransport(lambda r: response))
+    with pytest.raises(APIResponseValidationError, match=what):
+        client.models.retrieve("gpt-4o")
+
+
+def test_a_text_format_answer_is_still_returned_as_text():
+    reply = httpx.Response(200, text="Hello there.\n", headers={"content-type": "text/plain; charset=utf-8"})
+    client = Client(api_key="sk", base_url="http://fake/v1", transport=httpx.MockTransport(lambda r: reply))
+    text = client.audio.transcriptions.create(file=("a.wav", b"RIFF"), model="whisper-1", response_format="text")
+    assert text == "Hello there.\n"

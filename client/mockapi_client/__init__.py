@@ -12,6 +12,7 @@ from mockapi_client.conversation import Conversation
 from mockapi_client.errors import (
     APIConnectionError,
     APIError,
+    APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
@@ -44,6 +45,7 @@ from mockapi_client.usage import PriceTable, UsageTracker
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",

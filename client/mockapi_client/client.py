@@ -19,9 +19,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
+import pydantic
 
 from mockapi_client.breaker import CircuitBreaker
-from mockapi_client.errors import MockapiClientError
+from mockapi_client.errors import APIResponseValidationError, MockapiClientError
 from mockapi_client.limiter import RateLimiter
 from mockapi_client.request_queue import AsyncRequestQueue, RequestQueue
 from mockapi_client.resources import (
@@ -48,6 +49,14 @@ from mockapi_client.usage import UsageTracker
 
 T = TypeVar("T")
 DEFAULT_BASE_URL = "http://127.0.0.1:4010/v1"
+
+
+def _invalid_body(response: httpx.Response, what: str) -> APIResponseValidationError:
+    return APIResponseValidationError(
+        f"The server answered {response.status_code} with {what} where an API object was expected.",
+        status=response.status_code, request_id=response.headers.get("x-request-id"), body=response.text,
+        headers=response.headers,
+    )
 
 
 class _Namespace:
@@ -109,13 +118,24 @@ class _Core:
             return response.content
         if cast is str:
             return response.text
-        if not response.headers.get("content-type", "").split(";")[0].endswith("json"):
-            return response.text
-        body = response.json()
+        media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if not media_type.endswith("json"):
+            if not response.content or media_type == "text/html":
+                raise _invalid_body(response, "an empty body" if not response.content else "an HTML page")
+            return response.text  # a text format asked for (transcriptions: text, srt, vtt)
+        try:
+            body = response.json()
+        except ValueError:
+            raise _invalid_body(response, "an empty body" if not response.content else "invalid JSON") from None
         self._observe(call, body)
         if cast is None:
+            if not isinstance(body, dict):
+                raise _invalid_body(response, f"a JSON {type(body).__name__}, not an object")
             return body
-        obj = cast.model_validate(body)
+        try:
+            obj = cast.model_validate(body)
+        except pydantic.ValidationError as exc:
+            raise _invalid_body(response, f"JSON that is not a {cast.__name__} ({exc.error_count()} errors)") from exc
         obj._request_id = response.headers.get("x-request-id")
         return obj
 

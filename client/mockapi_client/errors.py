@@ -93,6 +93,11 @@ class ServerError(APIStatusError):
     """5xx: a transient server failure (retried before it is raised)."""
 
 
+class APIResponseValidationError(APIError):
+    """A successful status whose body is not the expected object (empty, not JSON, an HTML page, or JSON
+    missing required fields): the call's result is unknown, so it is an error, never a silent ``str``/``None``."""
+
+
 class APIConnectionError(APIError):
     """The request never got a complete response: refused, reset, or cut mid-stream."""
 
