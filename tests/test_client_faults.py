@@ -14,16 +14,20 @@ import pytest
 from mockapi_client import (
     APIConnectionError,
     APIResponseValidationError,
+    APITimeoutError,
     AsyncClient,
     AsyncRequestQueue,
     Client,
+    QuotaExceededError,
     RequestQueue,
+    ServerError,
     StreamError,
 )
 
 from mockapi.inprocess import sync_transport
 
 USER = [{"role": "user", "content": "Tell me something."}]
+MODEL = {"id": "gpt-4o", "object": "model", "created": 1, "owned_by": "system"}
 
 
 class Sleeps:
@@ -199,3 +203,85 @@ def test_a_text_format_answer_is_still_returned_as_text():
     client = Client(api_key="sk", base_url="http://fake/v1", transport=httpx.MockTransport(lambda r: reply))
     text = client.audio.transcriptions.create(file=("a.wav", b"RIFF"), model="whisper-1", response_format="text")
     assert text == "Hello there.\n"
+
+
+# -- typed errors -------------------------------------------------------------------------------------------------
+
+
+def test_cloudflare_502_html_and_json_are_retried_server_errors_with_a_short_message(mockapi, mockapi_server):
+    sleeps = Sleeps()
+    with socket_client(mockapi_server, sleeps) as client:
+        with pytest.raises(ServerError) as caught:
+            client.models.list(extra_headers={"x-mockapi-fault": "bad_gateway; html=true"})
+        error = caught.value
+        assert (error.status, error.message, error.type, error.code) == (502, "502 Bad Gateway", None, None)
+        assert "cloudflare" in error.body and error.request_id and len(sleeps.waits) == 2  # retried twice
+        with pytest.raises(ServerError) as caught:
+            client.models.list(extra_headers={"x-mockapi-fault": "gateway_timeout"}, max_retries=0)
+        assert (caught.value.status, caught.value.message, caught.value.type) == (504, "Gateway timeout.",
+                                                                                  "cf_gateway_timeout")
+
+
+@pytest.mark.parametrize(
+    ("response", "message"),
+    [
+        (httpx.Response(502, text="<html><body><h1>Oops</h1></body></html>", headers={"content-type": "text/html"}),
+         "HTTP 502 Bad Gateway"),
+        (httpx.Response(503, text="", headers={"content-type": "text/plain"}), "HTTP 503 Service Unavailable"),
+        (httpx.Response(503, json={"error": "upstream connect error"}), "upstream connect error"),
+    ],
+)
+def test_odd_error_bodies_give_a_readable_message(response, message):
+    client = Client(api_key="sk", base_url="http://fake/v1", transport=httpx.MockTransport(lambda r: response),
+                    max_retries=0)
+    with pytest.raises(ServerError) as caught:
+        client.models.list()
+    assert caught.value.message == message
+
+
+def test_quota_error_named_by_type_only_is_not_retried():
+    seen = []
+
+    def handler(request):
+        seen.append(request)
+        return httpx.Response(429, json={"error": {"message": "You exceeded your current quota",
+                                                   "type": "insufficient_quota", "param": None, "code": None}})
+
+    client = Client(api_key="sk", base_url="http://fake/v1", transport=httpx.MockTransport(handler), sleep=Sleeps())
+    with pytest.raises(QuotaExceededError):
+        client.models.list()
+    assert len(seen) == 1
+
+
+@pytest.mark.anyio
+async def test_connection_errors_over_a_socket_say_what_happened(mockapi, mockapi_server):
+    client = async_socket_client(mockapi_server, max_retries=0)
+    with pytest.raises(APITimeoutError) as caught:
+        await client.models.list(extra_headers={"x-mockapi-fault": "hang"}, timeout=0.05)
+    assert str(caught.value) != "Request timed out: "
+    stream = await client.chat.completions.stream(
+        model="gpt-4o-mini", messages=USER, extra_headers={"x-mockapi-fault": "stream_cut; after=1"})
+    with pytest.raises(APIConnectionError) as caught:
+        await stream.until_done()
+    assert str(caught.value) != "Connection error: "
+    await client.close()
+
+
+def test_retry_after_http_date_is_utc_even_when_written_minus_0000(monkeypatch):
+    import email.utils
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")  # a naive datetime read as local time would be hours off
+    time.tzset()
+    try:
+        when = email.utils.formatdate(time.time() + 30).replace("-0000", "").strip() + " -0000"
+        for header in (when, email.utils.formatdate(time.time() + 30, usegmt=True)):
+            reply = iter([httpx.Response(503, headers={"retry-after": header}), httpx.Response(200, json=MODEL)])
+            sleeps = Sleeps()
+            client = Client(api_key="sk", base_url="http://fake/v1",
+                            transport=httpx.MockTransport(lambda r, reply=reply: next(reply)), sleep=sleeps)
+            assert client.models.retrieve("gpt-4o").id == "gpt-4o"
+            assert len(sleeps.waits) == 1 and 25 < sleeps.waits[0] <= 30  # the date, not backoff or a give-up
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -8,6 +8,7 @@ client makes itself (breaker open, queue full, ...) derive from
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -205,11 +206,17 @@ def parse_retry_after(headers: Mapping[str, str]) -> float | None:
 
     try:
         when = parsedate_to_datetime(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return None
     import time
+    from datetime import UTC
 
+    if when.tzinfo is None:  # "-0000" parses naive: HTTP dates are UTC, never local time
+        when = when.replace(tzinfo=UTC)
     return when.timestamp() - time.time()
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
 def error_body(response: httpx.Response) -> tuple[Any, dict[str, Any]]:
@@ -218,9 +225,21 @@ def error_body(response: httpx.Response) -> tuple[Any, dict[str, Any]]:
         body = response.json()
     except ValueError:
         text = response.text
-        return text, {"message": text or response.reason_phrase}
+        return text, {"message": _text_message(text, response)}
     inner = body.get("error") if isinstance(body, dict) else None
+    if isinstance(inner, str):  # some gateways: {"error": "Bad gateway"}
+        return body, {"message": inner}
     return body, inner if isinstance(inner, dict) else {}
+
+
+def _text_message(text: str, response: httpx.Response) -> str:
+    """A one-line message for a non-JSON error body: an HTML page (a proxy's, e.g. Cloudflare's 502) gives
+    its title, not its markup; the whole page stays in ``body``."""
+    stripped = text.strip()
+    if stripped.startswith("<"):
+        title = _TITLE.search(stripped)
+        return " ".join(title.group(1).split()) if title else f"HTTP {response.status_code} {response.reason_phrase}"
+    return stripped or f"HTTP {response.status_code} {response.reason_phrase}"
 
 
 def from_response(response: httpx.Response) -> APIStatusError:
@@ -247,9 +266,10 @@ def from_response(response: httpx.Response) -> APIStatusError:
 
 
 def from_transport_error(exc: httpx.TransportError) -> APIConnectionError:
+    detail = str(exc) or type(exc).__name__  # httpx's read timeouts and resets often have no text
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"Request timed out: {exc}")
-    return APIConnectionError(f"Connection error: {exc}")
+        return APITimeoutError(f"Request timed out: {detail}")
+    return APIConnectionError(f"Connection error: {detail}")
 
 
 def from_stream_event(data: Any, event: str | None = None) -> StreamError:

@@ -146,7 +146,9 @@ class _Pipeline:
     def _verdict(self, call: Call, response: httpx.Response, retries: int) -> tuple[errors.APIError, float | None]:
         """(error, seconds to wait before retrying or None to raise) for an error response."""
         error = errors.from_response(response)
-        delay = self._policy(call).delay_for_response(response.status_code, response.headers, retries, error.code)
+        # Out of credit is never worth a retry, whichever of code/type says so.
+        code = "insufficient_quota" if isinstance(error, errors.QuotaExceededError) else error.code
+        delay = self._policy(call).delay_for_response(response.status_code, response.headers, retries, code)
         return error, delay
 
 
