@@ -285,3 +285,40 @@ def test_retry_after_http_date_is_utc_even_when_written_minus_0000(monkeypatch):
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+# -- queue --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_a_waiter_cancelled_just_as_it_gets_the_slot_is_cancelled_and_passes_the_slot_on():
+    """With ``max_wait`` set, Python 3.11's ``asyncio.wait_for`` would return the handed slot and swallow the
+    cancellation: the cancelled call would go on and send its request."""
+    queue = AsyncRequestQueue(max_concurrent=1, max_wait=30)
+    await queue.acquire()
+    waiter = asyncio.ensure_future(queue.acquire())
+    await asyncio.sleep(0)
+    assert queue.waiting == 1
+    queue.release()  # hands the slot to the waiter...
+    waiter.cancel()  # ...which is cancelled before it runs again
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    assert queue.active == 0 and queue.waiting == 0
+    await asyncio.wait_for(queue.acquire(), 1)  # the slot is free for the next caller
+    queue.release()
+
+
+def test_a_call_that_raises_frees_its_slot_and_the_next_call_goes_through():
+    calls = []
+
+    def handler(request):
+        calls.append(request)
+        if len(calls) == 1:
+            raise RuntimeError("a bug in a custom transport")
+        return httpx.Response(200, json=MODEL)
+
+    queue = RequestQueue(max_concurrent=1, max_queued=0)
+    client = Client(api_key="sk", base_url="http://fake/v1", transport=httpx.MockTransport(handler), queue=queue)
+    with pytest.raises(RuntimeError):
+        client.models.retrieve("gpt-4o")
+    assert queue.active == 0 and client.models.retrieve("gpt-4o").id == "gpt-4o"

@@ -119,7 +119,10 @@ class AsyncRequestQueue(_Stats):
         self._waiters.append(future)
         self.peak_waiting = max(self.peak_waiting, self.waiting)
         try:
-            await asyncio.wait_for(future, self.max_wait)
+            # Not asyncio.wait_for: on 3.11 it returns a result that arrived alongside a cancellation
+            # and swallows the cancellation. Awaiting the future itself always raises it.
+            async with asyncio.timeout(self.max_wait):
+                await future
         except BaseException as exc:
             if future in self._waiters:
                 self._waiters.remove(future)
