@@ -17,8 +17,13 @@ from mockapi_client import (
     APITimeoutError,
     AsyncClient,
     AsyncRequestQueue,
+    BreakerState,
+    CircuitBreaker,
+    CircuitOpenError,
     Client,
+    QueueFullError,
     QuotaExceededError,
+    RateLimiter,
     RequestQueue,
     ServerError,
     StreamError,
@@ -322,3 +327,59 @@ def test_a_call_that_raises_frees_its_slot_and_the_next_call_goes_through():
     with pytest.raises(RuntimeError):
         client.models.retrieve("gpt-4o")
     assert queue.active == 0 and client.models.retrieve("gpt-4o").id == "gpt-4o"
+
+
+# -- breaker, limiter and queue together ------------------------------------------------------------------------
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.waits: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(round(seconds, 6))
+        self.now += seconds
+
+
+def test_an_open_breaker_fails_fast_even_with_a_limiter_and_books_nothing():
+    """Refused calls must not wait for the limiter first, nor push later calls' turn back."""
+    time = FakeTime()
+    failing = {"on": True}
+
+    def handler(request):
+        return httpx.Response(500, json={"error": {"message": "boom", "type": "server_error"}}) if failing["on"] \
+            else httpx.Response(200, json=MODEL)
+
+    breaker = CircuitBreaker(failure_threshold=1, recovery_time=10, clock=time.clock)
+    limiter = RateLimiter(requests_per_minute=60, clock=time.clock)  # one call a second
+    client = Client(api_key="sk", base_url="http://fake/v1", transport=httpx.MockTransport(handler),
+                    breaker=breaker, limiter=limiter, max_retries=0, sleep=time.sleep, clock=time.clock)
+    with pytest.raises(ServerError):
+        client.models.retrieve("gpt-4o")
+    for _ in range(5):
+        with pytest.raises(CircuitOpenError):
+            client.models.retrieve("gpt-4o")
+    assert time.waits == []  # failed fast: no pacing wait for a call that is not sent
+    time.now = 10
+    failing["on"] = False
+    assert client.models.retrieve("gpt-4o").id == "gpt-4o"
+    assert time.waits == [] and breaker.state is BreakerState.CLOSED  # its turn was not pushed back 5 s
+
+
+def test_a_call_refused_by_a_full_queue_gives_back_its_limiter_booking():
+    time = FakeTime()
+    queue = RequestQueue(max_concurrent=1, max_queued=0)
+    limiter = RateLimiter(requests_per_minute=60, burst=60, clock=time.clock)
+    client = Client(api_key="sk", base_url="http://fake/v1", limiter=limiter, queue=queue, sleep=time.sleep,
+                    clock=time.clock, transport=httpx.MockTransport(lambda r: httpx.Response(200, json=MODEL)))
+    queue.acquire()  # busy elsewhere
+    for _ in range(100):
+        with pytest.raises(QueueFullError):
+            client.models.retrieve("gpt-4o")
+    queue.release()
+    assert client.models.retrieve("gpt-4o").id == "gpt-4o" and time.waits == []
+    assert limiter.calls == 1

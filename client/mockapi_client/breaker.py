@@ -71,23 +71,17 @@ class CircuitBreaker:
         """Call ``listener(old, new)`` on every transition."""
         self._listeners.append(listener)
 
+    def check(self) -> None:
+        """Raise ``CircuitOpenError`` if a call would be refused now; takes no trial (callers check before
+        they spend time pacing or queueing a call, then ``before_call`` when they send it)."""
+        with self._lock:
+            self._admit(take_trial=False)
+
     def before_call(self) -> None:
         """Let a call through or raise ``CircuitOpenError``. End every call let through with ``record_*`` or
         ``abandon_call``."""
         with self._lock:
-            now = self._clock()
-            self._maybe_half_open(now)
-            if self._state is BreakerState.CLOSED:
-                return
-            if self._state is BreakerState.HALF_OPEN and self._trials < self.half_open_max_calls:
-                self._trials += 1
-                return
-            wait = max(0.0, self._opened_at + self.recovery_time - now)
-            raise CircuitOpenError(
-                f"Circuit breaker is {self._state.value}: not calling the server "
-                f"({self.failure_threshold} failures within {self.window:g}s).",
-                retry_after=wait,
-            )
+            self._admit(take_trial=True)
 
     def record_success(self) -> None:
         with self._lock:
@@ -118,6 +112,21 @@ class CircuitBreaker:
             self._set(BreakerState.CLOSED)
 
     # -- internals (lock held) ---------------------------------------------------------
+
+    def _admit(self, take_trial: bool) -> None:
+        now = self._clock()
+        self._maybe_half_open(now)
+        if self._state is BreakerState.CLOSED:
+            return
+        if self._state is BreakerState.HALF_OPEN and self._trials < self.half_open_max_calls:
+            self._trials += take_trial
+            return
+        wait = max(0.0, self._opened_at + self.recovery_time - now)
+        raise CircuitOpenError(
+            f"Circuit breaker is {self._state.value}: not calling the server "
+            f"({self.failure_threshold} failures within {self.window:g}s).",
+            retry_after=wait,
+        )
 
     def _open(self, now: float) -> None:
         self._opened_at = now

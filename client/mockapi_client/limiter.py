@@ -91,6 +91,17 @@ class RateLimiter:
             self.calls += 1
             return start - now
 
+    def cancel(self, tokens: int = 0) -> None:
+        """Give back a booking whose call was never sent (refused by the queue or the breaker, or cancelled
+        while waiting), so it does not push later calls' turn back."""
+        with self._lock:
+            if self._requests is not None:
+                self._requests.tat -= self._requests.interval
+            if self._tokens is not None and tokens:
+                self._tokens.tat -= tokens * self._tokens.interval
+            self.reserved_tokens -= tokens
+            self.calls -= 1
+
     def correct(self, reserved: int, actual: int) -> None:
         """Replace a reservation's estimate with the usage the response reported (refund or extra debt)."""
         if self._tokens is None or actual == reserved:

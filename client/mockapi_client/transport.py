@@ -75,13 +75,21 @@ class _Pipeline:
         return retry
 
     def _reserve(self, call: Call) -> float:
-        """Book the attempt with the limiter; seconds to wait first."""
+        """Book the attempt with the limiter; seconds to wait first. An open breaker refuses the call here,
+        before it books or waits for anything."""
+        if self.settings.breaker is not None:
+            self.settings.breaker.check()
         limiter = self.settings.limiter
         if limiter is None:
             return 0.0
         tokens = token_estimate.estimate(call.path, call.body) if call.method == "POST" else 0
         call.reserved_tokens = tokens
         return limiter.reserve(tokens)
+
+    def _unreserve(self, call: Call) -> None:
+        """The attempt was never sent (queue full or timed out, breaker open, cancelled while waiting)."""
+        if self.settings.limiter is not None:
+            self.settings.limiter.cancel(call.reserved_tokens)
 
     def _request(
         self, http: httpx.Client | httpx.AsyncClient, call: Call, key: str | None, retries: int
@@ -126,9 +134,14 @@ class _Pipeline:
             return None
         return call.options.idempotency_key or f"mockapi-client-{uuid.uuid4()}"
 
-    def _breaker_before(self) -> None:
+    def _admit(self, call: Call) -> None:
+        """The breaker's last word, with a queue slot in hand (it may have opened while we waited)."""
         if self.settings.breaker is not None:
-            self.settings.breaker.before_call()
+            try:
+                self.settings.breaker.before_call()
+            except errors.CircuitOpenError:
+                self._unreserve(call)
+                raise
 
     def _breaker_record(self, failed: bool) -> None:
         breaker = self.settings.breaker
@@ -191,10 +204,14 @@ class SyncPipeline(_Pipeline):
         while True:
             wait = self._reserve(call)
             if wait > 0:
-                self.sleep(wait)
+                try:
+                    self.sleep(wait)
+                except BaseException:
+                    self._unreserve(call)
+                    raise
             request = self._request(self.http, call, key, retries)
             try:
-                response, release = self._attempt(request, call.stream)
+                response, release = self._attempt(request, call)
             except errors.APIConnectionError:
                 delay = self._policy(call).delay_for_connection_error(retries)
                 if delay is None:
@@ -208,12 +225,17 @@ class SyncPipeline(_Pipeline):
             self.sleep(delay)
             retries += 1
 
-    def _attempt(self, request: httpx.Request, stream: bool) -> tuple[httpx.Response, Release | None]:
-        if self.queue is not None:
-            self.queue.acquire()
+    def _attempt(self, request: httpx.Request, call: Call) -> tuple[httpx.Response, Release | None]:
+        stream = call.stream
         release = self.queue.release if self.queue is not None else None
         try:
-            self._breaker_before()
+            if self.queue is not None:
+                self.queue.acquire()
+        except BaseException:
+            self._unreserve(call)
+            raise
+        try:
+            self._admit(call)
             response = self._exchange(request, stream)
         except BaseException:
             if release is not None:
@@ -261,10 +283,14 @@ class AsyncPipeline(_Pipeline):
         while True:
             wait = self._reserve(call)
             if wait > 0:
-                await self.sleep(wait)
+                try:
+                    await self.sleep(wait)
+                except BaseException:
+                    self._unreserve(call)
+                    raise
             request = self._request(self.http, call, key, retries)
             try:
-                response, release = await self._attempt(request, call.stream)
+                response, release = await self._attempt(request, call)
             except errors.APIConnectionError:
                 delay = self._policy(call).delay_for_connection_error(retries)
                 if delay is None:
@@ -278,12 +304,17 @@ class AsyncPipeline(_Pipeline):
             await self.sleep(delay)
             retries += 1
 
-    async def _attempt(self, request: httpx.Request, stream: bool) -> tuple[httpx.Response, Release | None]:
-        if self.queue is not None:
-            await self.queue.acquire()
+    async def _attempt(self, request: httpx.Request, call: Call) -> tuple[httpx.Response, Release | None]:
+        stream = call.stream
         release = self.queue.release if self.queue is not None else None
         try:
-            self._breaker_before()
+            if self.queue is not None:
+                await self.queue.acquire()
+        except BaseException:
+            self._unreserve(call)
+            raise
+        try:
+            self._admit(call)
             response = await self._exchange(request, stream)
         except BaseException:
             if release is not None:
