@@ -25,6 +25,7 @@ from mockapi_client import (
     QuotaExceededError,
     RateLimiter,
     RequestQueue,
+    RetryPolicy,
     ServerError,
     StreamError,
 )
@@ -383,3 +384,42 @@ def test_a_call_refused_by_a_full_queue_gives_back_its_limiter_booking():
     queue.release()
     assert client.models.retrieve("gpt-4o").id == "gpt-4o" and time.waits == []
     assert limiter.calls == 1
+
+
+# -- total deadline ------------------------------------------------------------------------------------------------
+
+
+def overloaded_for_ever(seen: list[httpx.Request]):
+    def handler(request):
+        seen.append(request)
+        return httpx.Response(503, json={"error": {"message": "overloaded", "type": "server_error"}},
+                              headers={"retry-after": "2"})
+
+    return handler
+
+
+def test_total_timeout_stops_retrying_and_cuts_the_last_attempts_timeout():
+    time = FakeTime()
+    seen: list[httpx.Request] = []
+    client = Client(api_key="sk", base_url="http://fake/v1", transport=httpx.MockTransport(overloaded_for_ever(seen)),
+                    retry=RetryPolicy(max_retries=50, total_timeout=5), timeout=60, sleep=time.sleep,
+                    clock=time.clock)
+    with pytest.raises(ServerError):
+        client.models.list()
+    assert len(seen) == 3 and time.waits == [2.0, 2.0]  # at 0, 2 and 4 s; a retry at 6 s would be past 5 s
+    assert [r.extensions["timeout"]["read"] for r in seen] == [5, 3, 1]
+    seen.clear()
+    with pytest.raises(ServerError):
+        client.models.list(max_retries=0, timeout=httpx.Timeout(10, read=2))  # httpx.Timeout: each part capped
+    assert seen[0].extensions["timeout"] == {"connect": 5, "read": 2, "write": 5, "pool": 5}
+
+
+@pytest.mark.anyio
+async def test_async_total_timeout_over_a_socket_bounds_a_hanging_call(mockapi, mockapi_server):
+    """Every attempt hangs: per-attempt timeouts alone would take 3 x 60 s; the total budget ends it."""
+    client = AsyncClient(api_key="sk-test", base_url=mockapi_server.base_url, timeout=60,
+                         retry=RetryPolicy(total_timeout=0.3, base_delay=0.01))
+    with pytest.raises(APITimeoutError):
+        await client.models.list(extra_headers={"x-mockapi-fault": "hang"})
+    assert 1 <= len(mockapi.journal.entries(path="/v1/models")) <= 3
+    await client.close()

@@ -199,7 +199,7 @@ class Client(_Core):
         self._http = http_client or httpx.Client(transport=transport)
         self.queue = queue
         self.sleep = sleep
-        self._pipeline = SyncPipeline(self.settings, self._http, queue, sleep)
+        self._pipeline = SyncPipeline(self.settings, self._http, queue, sleep, clock)
         self.chat = _Namespace(completions=chat.Completions(self))
         self.completions = completions.Completions(self)
         self.embeddings = embeddings.Embeddings(self)
@@ -280,7 +280,7 @@ class AsyncClient(_Core):
         self._http = http_client or httpx.AsyncClient(transport=transport)
         self.queue = queue
         self.sleep = sleep
-        self._pipeline = AsyncPipeline(self.settings, self._http, queue, sleep)
+        self._pipeline = AsyncPipeline(self.settings, self._http, queue, sleep, clock)
         self.chat = _Namespace(completions=chat.AsyncCompletions(self))
         self.completions = completions.AsyncCompletions(self)
         self.embeddings = embeddings.AsyncEmbeddings(self)

@@ -6,7 +6,8 @@ Rules (the official SDK's, core.md §1.5):
 - connection errors and timeouts are retried;
 - the server's ``retry-after-ms`` / ``retry-after`` is honoured when 0 < delay <= ``max_retry_after``; a longer
   delay gives up at once (waiting minutes inside one call is worse than telling the caller), and no hint means
-  exponential backoff ``min(base * 2**n, max_delay)``, reduced by up to ``jitter`` (a fraction) at random.
+  exponential backoff ``min(base * 2**n, max_delay)``, reduced by up to ``jitter`` (a fraction) at random;
+- ``total_timeout`` bounds the whole call: a retry that would start after it is not made.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class RetryPolicy:
     max_delay: float = 8.0
     jitter: float = 0.25
     max_retry_after: float = 120.0
+    # The whole call's budget in seconds (attempts and waits): no retry starts after it, and each attempt's
+    # timeout is cut to what is left. None: only ``max_retries`` and the per-attempt timeout bound a call.
+    total_timeout: float | None = None
     # Random source in [0, 1) for jitter; tests pass a constant.
     rng: Callable[[], float] = field(default=random.random, compare=False, repr=False)
 

@@ -10,6 +10,7 @@ The waits use the injected ``sleep`` so tests never really sleep long.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -62,17 +63,27 @@ class Settings:
 
 
 class _Pipeline:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Callable[[], float]) -> None:
         self.settings = settings
+        self.clock = clock
 
     def _policy(self, call: Call) -> RetryPolicy:
         retry = self.settings.retry
         if call.options.max_retries is not None:
-            return RetryPolicy(
-                max_retries=call.options.max_retries, base_delay=retry.base_delay, max_delay=retry.max_delay,
-                jitter=retry.jitter, max_retry_after=retry.max_retry_after, rng=retry.rng,
-            )
+            return dataclasses.replace(retry, max_retries=call.options.max_retries)
         return retry
+
+    def _remaining(self, call: Call, started: float) -> float | None:
+        """Seconds left of the call's ``total_timeout`` (None: no total budget)."""
+        total = self._policy(call).total_timeout
+        return None if total is None else total - (self.clock() - started)
+
+    def _within_budget(self, call: Call, started: float, delay: float | None) -> float | None:
+        """``delay`` if a retry after it still starts within the call's total budget, else None (give up)."""
+        remaining = self._remaining(call, started)
+        if delay is None or (remaining is not None and delay >= remaining):
+            return None
+        return delay
 
     def _reserve(self, call: Call) -> float:
         """Book the attempt with the limiter; seconds to wait first. An open breaker refuses the call here,
@@ -92,7 +103,8 @@ class _Pipeline:
             self.settings.limiter.cancel(call.reserved_tokens)
 
     def _request(
-        self, http: httpx.Client | httpx.AsyncClient, call: Call, key: str | None, retries: int
+        self, http: httpx.Client | httpx.AsyncClient, call: Call, key: str | None, retries: int,
+        remaining: float | None = None,
     ) -> httpx.Request:
         s = self.settings
         headers = {
@@ -113,7 +125,7 @@ class _Pipeline:
         headers.update(call.headers or {})
         headers.update(call.options.extra_headers or {})
         query = {**(call.query or {}), **(call.options.extra_query or {})}
-        timeout = call.options.timeout if call.options.timeout is not None else s.timeout
+        timeout = _cap_timeout(call.options.timeout if call.options.timeout is not None else s.timeout, remaining)
         url = s.base_url.rstrip("/") + call.path
         if call.files is not None:
             return http.build_request(
@@ -165,6 +177,18 @@ class _Pipeline:
         return error, delay
 
 
+def _cap_timeout(timeout: float | httpx.Timeout | None, remaining: float | None) -> float | httpx.Timeout | None:
+    """The attempt's timeout, no longer than what is left of the call's total budget."""
+    if remaining is None:
+        return timeout
+    remaining = max(remaining, 0.001)
+    if not isinstance(timeout, httpx.Timeout):
+        return remaining if timeout is None else min(timeout, remaining)
+    parts = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+    connect, read, write, pool = (remaining if p is None else min(p, remaining) for p in parts)
+    return httpx.Timeout(connect=connect, read=read, write=write, pool=pool)
+
+
 def _form_fields(fields: Mapping[str, Any], prefix: str | None = None) -> dict[str, Any]:
     """Multipart fields the way the API reads them: dicts as ``key[sub]``, lists as ``key[]``, booleans lower-case."""
     flat: dict[str, Any] = {}
@@ -190,9 +214,9 @@ def _scalar(value: Any) -> str:
 class SyncPipeline(_Pipeline):
     def __init__(
         self, settings: Settings, http: httpx.Client, queue: RequestQueue | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        super().__init__(settings)
+        super().__init__(settings, clock)
         self.http = http
         self.queue = queue
         self.sleep = sleep
@@ -201,6 +225,7 @@ class SyncPipeline(_Pipeline):
         """A successful response (body read, or an open stream plus the release of its queue slot)."""
         key = self._idempotency_key(call)
         retries = 0
+        started = self.clock()
         while True:
             wait = self._reserve(call)
             if wait > 0:
@@ -209,17 +234,18 @@ class SyncPipeline(_Pipeline):
                 except BaseException:
                     self._unreserve(call)
                     raise
-            request = self._request(self.http, call, key, retries)
+            request = self._request(self.http, call, key, retries, self._remaining(call, started))
             try:
                 response, release = self._attempt(request, call)
             except errors.APIConnectionError:
-                delay = self._policy(call).delay_for_connection_error(retries)
+                delay = self._within_budget(call, started, self._policy(call).delay_for_connection_error(retries))
                 if delay is None:
                     raise
             else:
                 if response.status_code < 400:
                     return response, release
                 error, delay = self._verdict(call, response, retries)
+                delay = self._within_budget(call, started, delay)
                 if delay is None:
                     raise error
             self.sleep(delay)
@@ -270,9 +296,9 @@ class SyncPipeline(_Pipeline):
 class AsyncPipeline(_Pipeline):
     def __init__(
         self, settings: Settings, http: httpx.AsyncClient, queue: AsyncRequestQueue | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        super().__init__(settings)
+        super().__init__(settings, clock)
         self.http = http
         self.queue = queue
         self.sleep = sleep
@@ -280,6 +306,7 @@ class AsyncPipeline(_Pipeline):
     async def send(self, call: Call) -> tuple[httpx.Response, Release | None]:
         key = self._idempotency_key(call)
         retries = 0
+        started = self.clock()
         while True:
             wait = self._reserve(call)
             if wait > 0:
@@ -288,17 +315,18 @@ class AsyncPipeline(_Pipeline):
                 except BaseException:
                     self._unreserve(call)
                     raise
-            request = self._request(self.http, call, key, retries)
+            request = self._request(self.http, call, key, retries, self._remaining(call, started))
             try:
                 response, release = await self._attempt(request, call)
             except errors.APIConnectionError:
-                delay = self._policy(call).delay_for_connection_error(retries)
+                delay = self._within_budget(call, started, self._policy(call).delay_for_connection_error(retries))
                 if delay is None:
                     raise
             else:
                 if response.status_code < 400:
                     return response, release
                 error, delay = self._verdict(call, response, retries)
+                delay = self._within_budget(call, started, delay)
                 if delay is None:
                     raise error
             await self.sleep(delay)
