@@ -7,6 +7,8 @@ ways do exactly the same thing. Features add their controls with ``add``.
 
 from __future__ import annotations
 
+import logging
+import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from mockapi.fake import Fake
 
 PREFIX = "/__mockapi__"
+_ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+log = logging.getLogger("mockapi")
 
 # A control handler gets the fake, the JSON body (or {}) and the query; returns JSON.
 ControlHandler = Callable[["Fake", dict[str, Any], dict[str, str]], Any]
@@ -30,7 +34,9 @@ ControlHandler = Callable[["Fake", dict[str, Any], dict[str, str]], Any]
 class ControlPlane:
     def __init__(self, fake: Fake) -> None:
         self.fake = fake
-        self.router = Router()
+        # Unknown control paths and methods answer in the API's error envelope, like everything else.
+        self.router = Router(default=self._not_found)
+        self._handlers: dict[str, dict[str, ControlHandler]] = {}
         self.add("GET", "/health", lambda f, b, q: {"status": "ok", "clock": f.clock.describe()})
         self.add("POST", "/reset", lambda f, b, q: f.reset() or {"reset": True})
         self.add("GET", "/journal", _journal)
@@ -40,25 +46,60 @@ class ControlPlane:
         self.add("POST", "/clock", _clock)
 
     def add(self, method: str, path: str, handler: ControlHandler) -> None:
+        methods = self._handlers.get(path)
+        if methods is None:
+            methods = self._handlers[path] = {}
+            # One route per path taking every method, so a wrong method gets the enveloped 405.
+            self.router.routes.append(Route(path, self._endpoint(methods), methods=_ANY_METHOD))
+        methods[method.upper()] = handler
+
+    def _endpoint(self, methods: dict[str, ControlHandler]) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
             if not self.fake.config.control_plane:
-                return JSONResponse(errors.unknown_url(request.method, request.url.path).body(), status_code=404)
-            raw = await request.body()
-            try:
-                body = orjson.loads(raw) if raw.strip() else {}
-            except orjson.JSONDecodeError:
-                return JSONResponse(errors.invalid_json().body(), status_code=400)
-            params = dict(request.query_params) | dict(request.path_params)
-            try:
-                with self.fake.state.lock:
-                    result = handler(self.fake, body, params)
-            except errors.APIError as exc:
+                return await self._not_found(request)
+            handler = methods.get(request.method)
+            if handler is None:
+                exc = errors.method_not_allowed(request.method, request.url.path)
                 return JSONResponse(exc.body(), status_code=exc.status)
-            except (ValueError, KeyError, TypeError) as exc:
-                return JSONResponse(errors.invalid_request(f"Invalid control request: {exc}").body(), status_code=400)
-            return JSONResponse(result)
+            return await self._call(handler, request)
 
-        self.router.routes.append(Route(path, endpoint, methods=[method]))
+        return endpoint
+
+    async def _call(self, handler: ControlHandler, request: Request) -> Response:
+        raw = await request.body()
+        try:
+            body = orjson.loads(raw) if raw.strip() else {}
+        except orjson.JSONDecodeError:
+            return JSONResponse(errors.invalid_json().body(), status_code=400)
+        if not isinstance(body, dict):
+            message = f"Invalid control request: expected a JSON object, but got {errors.json_type_name(body)}."
+            return JSONResponse(errors.invalid_request(message).body(), status_code=400)
+        if errors.nested_too_deep(body):  # a script nested that deep could not be written back (the journal)
+            return JSONResponse(errors.invalid_json().body(), status_code=400)
+        params = dict(request.query_params) | dict(request.path_params)
+        try:
+            with self.fake.state.lock:
+                result = handler(self.fake, body, params)
+        except errors.APIError as exc:
+            return JSONResponse(exc.body(), status_code=exc.status)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            return JSONResponse(errors.invalid_request(f"Invalid control request: {exc}").body(), status_code=400)
+        except Exception:
+            # A bug in a control: an enveloped 500 that tests see (internal_errors), not Starlette's plain text.
+            log.exception("unexpected error on control %s %s", request.method, request.url.path)
+            self.fake.internal_errors.append(traceback.format_exc())
+            return JSONResponse(errors.server_error().body(), status_code=500)
+        return JSONResponse(result)
+
+    async def _not_found(self, scope: Any, receive: Any = None, send: Any = None) -> Response | None:
+        """The 404 for an unknown control path: an ASGI app as the router's default, or a Response."""
+        request = scope if isinstance(scope, Request) else Request(scope)
+        exc = errors.unknown_url(request.method, request.url.path)
+        response = JSONResponse(exc.body(), status_code=exc.status)
+        if send is None:
+            return response
+        await response(scope, receive, send)
+        return None
 
 
 def _journal(fake: Fake, body: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ import orjson
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from mockapi import errors, multipart
 from mockapi.context import RequestContext, UploadedFile
@@ -49,6 +49,9 @@ _JSON_TYPE = (b"content-type", b"application/json")
 _ALLOW_ORIGIN = (b"access-control-allow-origin", b"*")
 _PREFLIGHT_METHODS = (b"access-control-allow-methods", b"GET, POST, PUT, PATCH, DELETE, OPTIONS")
 _PREFLIGHT_MAX_AGE = (b"access-control-max-age", b"86400")
+# The largest JSON body read (config file: `max_json_bytes`); the documented request ceiling is 50 MB (images in
+# chat), so this is a choice (contracts/README.md, "Deviations and choices").
+MAX_JSON_BYTES = 50 * 1024 * 1024
 
 
 class JSONResponse(Response):
@@ -104,7 +107,6 @@ class Dispatcher:
         rid = new_request_id()
         method = scope["method"]
         path = scope["path"]
-        sub_path = path[3:] if path.startswith("/v1") else path
         # One pass over the raw headers; Starlette's Headers object costs more on the hot path.
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         ctx: RequestContext | None = None
@@ -112,7 +114,7 @@ class Dispatcher:
         if method == "OPTIONS":
             return self._preflight(scope, headers, rid, started)
         try:
-            route, params = self.fake.router.match(method, sub_path)
+            route, params = self._route(method, path)
             key, owner, key_headers = self._authenticate(headers)
             ctx = RequestContext(
                 fake=self.fake, method=method, path=path, params=params, query={}, body=None,
@@ -165,13 +167,15 @@ class Dispatcher:
         rid = new_request_id()
         route: Route | None = None
         try:
-            route, params = self.fake.router.match(method, path[3:] if path.startswith("/v1") else path)
+            route, params = self._route(method, path)
             ctx = RequestContext(
                 fake=self.fake, method=method, path=path, params=params, query={}, body=body,
                 headers={}, api_key=api_key, owner=owner, request_id=rid,
             )
             ctx.internal = True
             if route.body == "json":
+                if errors.nested_too_deep(body):  # a batch line: parsed by the batch service, not _parse_json
+                    raise errors.invalid_json()
                 self._check_json_body(body, route)
             for intercept in self.interceptors:
                 response = intercept(ctx, route)
@@ -189,6 +193,13 @@ class Dispatcher:
         return response.status_code, orjson.loads(bytes(response.body))
 
     # -- steps -------------------------------------------------------------
+
+    def _route(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
+        # Only /v1/... is the API: "/chat/completions" (a base URL without /v1) is the real 404 "Invalid URL
+        # (POST /chat/completions)" (Chanzhaoyu/chatgpt-web#737), and "/v1models" is no API path either.
+        if not path.startswith("/v1/"):
+            raise errors.unknown_url(method, path)
+        return self.fake.router.match(method, path[3:])
 
     def _authenticate(self, request_headers: dict[str, str]) -> tuple[str, str, dict[str, str]]:
         header = request_headers.get("authorization", "")
@@ -225,7 +236,8 @@ class Dispatcher:
         else:
             ctx.query = {k: v[0] if len(v) == 1 else v for k, v in raw_query.items()}
         if route.body == "json":
-            ctx.body = _parse_json(await _receive_body(receive), ctx.headers)
+            limit = self.fake.config.extra.get("max_json_bytes") or MAX_JSON_BYTES
+            ctx.body = _parse_json(await _receive_body(receive, limit, _json_too_large), ctx.headers)
             self._check_json_body(ctx.body, route)
         elif route.body == "multipart":
             fields = await _read_multipart(scope, receive, ctx.headers, self.fake.config.max_file_bytes)
@@ -336,17 +348,43 @@ def _check_beta(ctx: RequestContext) -> None:
     )
 
 
-async def _receive_body(receive: Receive) -> bytes:
-    """The whole request body, straight from the ASGI channel (Starlette's Request costs more)."""
-    chunks = []
+async def _receive_body(receive: Receive, limit: int, too_large: Callable[[int, int], errors.APIError]) -> bytes:
+    """The whole request body, straight from the ASGI channel (Starlette's Request costs more).
+
+    A body longer than ``limit`` is refused with ``too_large(limit, bytes read)`` as soon as the bytes read pass
+    the limit, so an endless (chunked) body cannot fill the memory.
+    """
+    message = await receive()
+    body = _body_of(message)
+    if not message.get("more_body"):  # one chunk, the usual case: returned as is, not copied
+        if len(body) > limit:
+            raise too_large(limit, len(body))
+        return body
+    chunks = [body]
+    read = len(body)
     while True:
         message = await receive()
-        if message["type"] == "http.disconnect":
-            # Nobody is left to read the answer; it only shows in the journal. Nothing is stored.
-            raise errors.invalid_request("The client disconnected before sending the whole request body.")
-        chunks.append(message.get("body", b""))
+        chunk = _body_of(message)
+        read += len(chunk)
+        if read > limit:
+            raise too_large(limit, read)
+        chunks.append(chunk)
         if not message.get("more_body"):
-            return b"".join(chunks)  # one chunk (the usual case) is returned as is, not copied
+            return b"".join(chunks)
+
+
+def _body_of(message: Message) -> bytes:
+    if message["type"] == "http.disconnect":
+        # Nobody is left to read the answer; it only shows in the journal. Nothing is stored.
+        raise errors.invalid_request("The client disconnected before sending the whole request body.")
+    return message.get("body", b"")
+
+
+def _json_too_large(limit: int, read: int) -> errors.APIError:
+    # The real API's wording for an oversize upload (transcriptions, contracts/README.md): status 413, type
+    # server_error. Its general JSON body limit and message are unverified.
+    return errors.APIError(413, f"Maximum content size limit ({limit}) exceeded ({read} bytes read)",
+                           type="server_error")  # fmt: skip
 
 
 def _parse_json(raw: bytes, headers: dict[str, str]) -> Any:
@@ -358,9 +396,17 @@ def _parse_json(raw: bytes, headers: dict[str, str]) -> Any:
             f"Invalid Content-Type header ({ctype.split(';')[0]}), expected application/json."
         )
     try:
-        return orjson.loads(raw)
+        body = orjson.loads(raw)
     except orjson.JSONDecodeError:
         raise errors.invalid_json() from None
+    # Nesting deeper than MAX_JSON_DEPTH needs that many brackets: most bodies skip the check after two counts.
+    if (
+        len(raw) > 2 * errors.MAX_JSON_DEPTH
+        and raw.count(b"[") + raw.count(b"{") > errors.MAX_JSON_DEPTH
+        and errors.nested_too_deep(body)
+    ):
+        raise errors.invalid_json()
+    return body
 
 
 async def _read_multipart(
@@ -376,7 +422,7 @@ async def _read_multipart(
     length = headers.get("content-length")
     if length and length.isdigit() and int(length) > max_bytes + 65536:
         raise _too_large(max_bytes)
-    raw = await _receive_body(receive)
+    raw = await _receive_body(receive, max_bytes + 65536, lambda limit, read: _too_large(max_bytes))
     boundary = multipart.boundary_of(ctype)
     if boundary is not None:
         fast = multipart.parse(raw, boundary)
@@ -393,7 +439,8 @@ async def _read_multipart(
     try:
         form = await request.form(max_files=64, max_fields=1000, max_part_size=64 * 1024 * 1024)
     except Exception as exc:
-        raise errors.invalid_request(f"Could not parse multipart form: {exc}") from None
+        # Starlette's HTTPException reads "400: <detail>"; the client needs only the detail.
+        raise errors.invalid_request(f"Could not parse multipart form: {getattr(exc, 'detail', None) or exc}") from None
     fields: dict[str, list[str | UploadedFile]] = {}
     try:
         for name, value in form.multi_items():

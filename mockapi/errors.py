@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 INVALID_REQUEST = "invalid_request_error"
 
 
@@ -188,6 +190,29 @@ INVALID_JSON_MESSAGE = (
 
 def invalid_json() -> APIError:
     return APIError(400, INVALID_JSON_MESSAGE)
+
+
+# JSON nested deeper than this is refused as unparsable (contracts/README.md, "Deviations and choices"). orjson
+# writes at most 254 levels and the contract validator recurses on input: a stored body nested near that limit
+# could not be echoed inside a list page, a batch output line or the journal (each adds levels), a 500 each time.
+MAX_JSON_DEPTH = 128
+_ORJSON_MAX_DEPTH = 254
+
+
+def nested_too_deep(value: Any) -> bool:
+    """Whether parsed JSON nests containers more than ``MAX_JSON_DEPTH`` deep.
+
+    orjson's own recursion limit does the walk at C speed: the value wrapped in enough lists that a legal
+    depth just fits. Only a recursion failure counts (a form may hold integers orjson cannot write).
+    """
+    wrapped = value
+    for _ in range(_ORJSON_MAX_DEPTH - MAX_JSON_DEPTH):
+        wrapped = [wrapped]
+    try:
+        orjson.dumps(wrapped)
+    except orjson.JSONEncodeError as exc:
+        return "ecursion" in str(exc)
+    return False
 
 
 def missing_api_key() -> APIError:

@@ -7,6 +7,7 @@ it in-process; ``mockapi serve`` serves its ``app`` with uvicorn.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from starlette.applications import Starlette
@@ -21,6 +22,9 @@ from mockapi.dispatch import Dispatcher
 from mockapi.journal import Journal
 from mockapi.routing import Router
 from mockapi.state import State
+
+# 9999-12-31T23:59:59Z: the last moment every client can read as a date.
+_LAST_TIMESTAMP = 253_402_300_799
 
 
 class App(Starlette):
@@ -94,6 +98,11 @@ class Fake:
 
     def advance(self, seconds: float) -> float:
         """Move the clock forward; lazy lifecycles catch up when next read."""
+        seconds = float(seconds)
+        # NaN, infinity or a jump past year 9999 would make every later timestamp unwritable (a 500 on
+        # every request until the fake is rebuilt: reset keeps the clock).
+        if not math.isfinite(seconds) or self.clock.now() + seconds > _LAST_TIMESTAMP:
+            raise ValueError(f"cannot advance the clock by {seconds} seconds (it must stay before the year 10000)")
         return self.clock.advance(seconds)
 
     @property

@@ -25,7 +25,7 @@ import orjson
 from mockapi.contract import messages
 from mockapi.contract.normalize import COMPONENT_PREFIX, closed_objects
 from mockapi.contract.spec import load_document, load_overlay
-from mockapi.errors import APIError, invalid_request, missing_parameter
+from mockapi.errors import APIError, invalid_request, missing_parameter, nested_too_deep
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 JSON_MEDIA = "application/json"
@@ -38,6 +38,9 @@ BINARY_STAND_IN = "<binary>"
 MAX_VIOLATIONS = 10
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
+# Real forms nest two or three levels (`chunking_strategy[static][max_chunk_size_tokens]`); deeper bracket keys
+# are refused before they become objects the validator recurses on (hundreds of levels were a 500).
+MAX_FORM_KEY_DEPTH = 16
 _FORM_KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
 # Values under these keys are data, not schemas; under _NAME_MAPS every value is a schema.
 _NOT_SCHEMAS = frozenset({"example", "examples", "default", "enum", "const"})
@@ -558,6 +561,12 @@ class _Coercer:
         out: dict[str, Any] = {}
         for raw, values in fields.items():
             base, subkeys, is_list = _split_key(raw)
+            if len(subkeys) > MAX_FORM_KEY_DEPTH:
+                shown = raw if len(raw) <= 80 else raw[:80] + "..."
+                raise invalid_request(
+                    f"Invalid parameter name '{shown}': nested more than {MAX_FORM_KEY_DEPTH} levels deep.",
+                    param=base,
+                )
             target, name, sub_schema = out, base, self.property_schema(schema, base)
             for sub in subkeys:
                 existing = target.get(name)
@@ -592,9 +601,10 @@ class _Coercer:
             return value.lower() == "true"
         if kinds & {"object", "array"} and "string" not in kinds and value[:1] in ("{", "["):
             try:
-                return orjson.loads(value)  # some clients send JSON text for structured fields
+                parsed = orjson.loads(value)  # some clients send JSON text for structured fields
             except orjson.JSONDecodeError:
                 return value
+            return value if nested_too_deep(parsed) else parsed  # too deep: the 400 says "got a string"
         return value
 
     def kinds(self, schema: Any) -> set[str]:
