@@ -262,7 +262,7 @@ class Dispatcher:
             return result
         if isinstance(result, EventStream):
             # A delivery fault (cut, malformed line, per-event latency) counts frames: one per event.
-            return self._stream(result, route, coalesce=1 if ctx.fault is not None else COALESCE)
+            return self._stream(result, route, ctx.request_id, coalesce=1 if ctx.fault is not None else COALESCE)
         if isinstance(result, Constant):
             return JSONResponse.from_bytes(self._constant(result, route))
         if self.fake.config.validate_responses and route.operation is not None:
@@ -279,14 +279,25 @@ class Dispatcher:
             body = self._constants[constant.key] = orjson.dumps(value)
         return body
 
-    def _stream(self, stream: EventStream, route: Route, coalesce: int = COALESCE) -> Response:
+    def _stream(self, stream: EventStream, route: Route, rid: str, coalesce: int = COALESCE) -> Response:
         op = route.operation if self.fake.config.validate_responses else None
 
         def checked() -> Any:
-            for item in stream:
-                if op is not None and isinstance(item, SSEEvent):
-                    self._check(route, op.validate_sse_event(item.event, item.data))
-                yield item
+            named = False
+            try:
+                for item in stream:
+                    if isinstance(item, SSEEvent):
+                        named = item.event is not None
+                        if op is not None:
+                            self._check(route, op.validate_sse_event(item.event, item.data))
+                    yield item
+            except Exception:
+                # A producer failing mid-stream (the 200 is already sent) used to end in uvicorn's log only: the
+                # connection dropped, the SDK saw a connection error and fake.internal_errors stayed empty. It is
+                # recorded, and the stream ends with the error event every SDK stream raises on (APIError).
+                log.exception("unexpected error streaming %s", route.name)
+                self.fake.internal_errors.append(traceback.format_exc())
+                yield SSEEvent(errors.server_error(rid).body(), event="error" if named else None)
 
         return StreamingResponse(
             frames(EventStream(checked()), coalesce),

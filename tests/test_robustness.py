@@ -264,6 +264,33 @@ def test_form_keys_nested_hundreds_deep_are_a_400(mockapi, raw) -> None:
     assert raw.get("/v1/files").json()["data"] == [] and mockapi.internal_errors == []
 
 
+# -- streams ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("named", [False, True], ids=["chat-style", "assistants-style"])
+def test_a_stream_failing_midway_ends_with_an_error_event_and_is_recorded(mockapi, mockapi_server, named) -> None:
+    """The 200 is already sent: the failure used to drop the connection (the SDK saw a connection error) and
+    reach only uvicorn's log, so fake.internal_errors stayed empty and the test using the fake passed."""
+    from mockapi.streaming import EventStream, SSEEvent
+
+    event = "thread.message.delta" if named else None
+
+    def produce():
+        yield SSEEvent({"id": "x", "object": "chunk"}, event=event)
+        raise RuntimeError("handler bug")
+
+    mockapi.router.add("GET", "/robustness/stream", lambda ctx: EventStream(produce()))
+    with httpx.Client(base_url=mockapi_server.root_url, headers={"Authorization": "Bearer sk-test"}) as client:
+        response = client.get("/v1/robustness/stream")
+    assert response.status_code == 200
+    frames = [f for f in response.text.split("\n\n") if f]
+    assert len(frames) == 2 and frames[1].startswith("event: error\ndata: " if named else "data: ")
+    error = json.loads(frames[1].split("data: ", 1)[1])["error"]
+    assert error["type"] == "server_error" and response.headers["x-request-id"] in error["message"]
+    assert len(mockapi.internal_errors) == 1 and "handler bug" in mockapi.internal_errors[0]
+    mockapi.internal_errors.clear()  # expected here; the fixture fails a test on any internal error
+
+
 # -- control plane ---------------------------------------------------------------------------------------------------
 
 
