@@ -51,6 +51,9 @@ class ControlPlane:
             methods = self._handlers[path] = {}
             # One route per path taking every method, so a wrong method gets the enveloped 405.
             self.router.routes.append(Route(path, self._endpoint(methods), methods=_ANY_METHOD))
+            # A route takes every method, so a literal path (/runs/hold) must be tried before a template that
+            # also matches it (/runs/{run_id}); the sort is stable.
+            self.router.routes.sort(key=lambda route: "{" in getattr(route, "path", ""))
         methods[method.upper()] = handler
 
     def _endpoint(self, methods: dict[str, ControlHandler]) -> Callable[[Request], Any]:
