@@ -39,7 +39,7 @@ def serve_command(args: argparse.Namespace) -> int:
 
     from mockapi.config import Config
     from mockapi.fake import Fake
-    from mockapi.server import tune_gc
+    from mockapi.server import UVICORN_SETTINGS, tune_gc
 
     overrides = {"host": args.host, "port": args.port}
     config = Config.from_file(args.config, **overrides) if args.config else Config()
@@ -67,9 +67,8 @@ def serve_command(args: argparse.Namespace) -> int:
         port=config.port,
         loop="uvloop",
         http="httptools",
-        access_log=False,
-        log_level="warning",
         timeout_graceful_shutdown=2,
+        **UVICORN_SETTINGS,
     )
     print("mockapi: stopped", flush=True)
     return 0

@@ -12,6 +12,12 @@ import uvicorn
 
 from mockapi.fake import Fake
 
+# How every fake is served. No `server: uvicorn` header (the real API names no Python server) and no
+# X-Forwarded-For rewriting (the fake uses no client address): together ~2% of a request's instructions.
+UVICORN_SETTINGS: dict[str, Any] = {
+    "access_log": False, "log_level": "warning", "server_header": False, "proxy_headers": False,
+}
+
 
 class BackgroundServer:
     def __init__(self, fake: Fake, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -19,8 +25,8 @@ class BackgroundServer:
         self.host = host
         self.port = port or _free_port(host)
         config = uvicorn.Config(
-            fake.app, host=host, port=self.port, loop="asyncio", http="h11",
-            access_log=False, log_level="warning", timeout_graceful_shutdown=1,
+            fake.app, host=host, port=self.port, loop="asyncio", http="h11", timeout_graceful_shutdown=1,
+            **UVICORN_SETTINGS,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="mockapi-server", daemon=True)

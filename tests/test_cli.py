@@ -35,6 +35,8 @@ def test_serve_answers_and_exits_cleanly(stop: signal.Signals) -> None:
                 assert time.monotonic() < deadline, "server never answered"
                 time.sleep(0.05)
         assert response.status_code == 200 and response.json()["object"] == "list"
+        # The real API's headers, not the server's: no `server: uvicorn` naming what answers.
+        assert "uvicorn" not in response.headers.get("server", "") and response.headers["x-request-id"]
         proc.send_signal(stop)
         assert proc.wait(timeout=10) == 0
     finally:
