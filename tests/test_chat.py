@@ -416,6 +416,24 @@ def test_limits_and_ranges(openai_client) -> None:
     assert _error(openai_client, parallel_tool_calls=True).body["param"] == "parallel_tool_calls"
 
 
+def test_logit_bias_keys_are_token_ids_and_values_bounded(openai_client) -> None:
+    # A word instead of a token id is the classic mistake (the real 400: OkGoDoIt/OpenAI-API-dotnet#163).
+    word = _error(openai_client, logit_bias={"AI": 10})
+    expected = "Invalid key in 'logit_bias': AI. You should only be submitting non-negative integers."
+    assert word.body["message"] == expected
+    assert word.body["param"] == "logit_bias" and word.code is None
+    # Past the vocabulary's <|endoftext|>: 100257 for cl100k models, 199999 for o200k ones.
+    beyond = _error(openai_client, model="gpt-4", logit_bias={"100265": -100})
+    assert beyond.body["message"] == "Invalid key in 'logit_bias': 100265. Maximum value is 100257."
+    assert "Maximum value is 199999" in _error(openai_client, logit_bias={"200000": 1}).message
+    assert _error(openai_client, logit_bias={"1734": 101}).body["param"] == "logit_bias"
+    banned = openai_client.chat.completions.create(model="gpt-4", messages=[{"role": "user", "content": "hi"}],
+                                                   logit_bias={"100257": 100, "1734": -100})
+    assert banned.choices[0].message.content
+    with pytest.raises(openai.BadRequestError, match="Invalid key in 'logit_bias': x1"):
+        openai_client.completions.create(model="gpt-3.5-turbo-instruct", prompt="hi", logit_bias={"x1": 5})
+
+
 def test_tool_definitions_are_checked(openai_client) -> None:
     bad_name = {"type": "function", "function": {"name": "get weather!"}}
     err = _error(openai_client, tools=[bad_name])

@@ -18,6 +18,7 @@ from mockapi import catalog, errors, tokens
 from mockapi.catalog import ModelInfo
 from mockapi.chat import text
 from mockapi.chat.render import reply_error
+from mockapi.chat.request import check_logit_bias
 from mockapi.context import RequestContext
 from mockapi.ids import new_id
 from mockapi.responder import Responder, Turn
@@ -105,6 +106,7 @@ def parse(ctx: RequestContext) -> CompletionRequest:
             400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.", param="stream_options"
         )
     req.include_usage = isinstance(options, dict) and bool(options.get("include_usage"))
+    check_logit_bias(body.get("logit_bias"), info)
     _limits(body, req)
     return req
 

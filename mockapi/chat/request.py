@@ -27,6 +27,10 @@ NAME_MAX = 64
 CHAT_KINDS = ("chat", "reasoning")
 ROLES = ("developer", "system", "user", "assistant", "tool", "function")
 SERVICE_TIERS_ECHOED = ("flex", "scale", "priority")
+# The highest token id logit_bias accepts per vocabulary: its <|endoftext|> (the real API: "Invalid key in
+# 'logit_bias': 100265. Maximum value is 100257." for a cl100k model, nonint.com 2023-08 notes).
+LAST_BIASABLE = {"cl100k_base": 100257, "o200k_base": 199999, "p50k_base": 50256, "r50k_base": 50256}
+BIAS_LIMIT = 100
 
 
 @dataclass
@@ -562,8 +566,31 @@ def _sampling(body: dict[str, Any], req: ChatRequest) -> None:
             param="top_logprobs",
         )
     req.top_logprobs = int(top or 0)
+    check_logit_bias(body.get("logit_bias"), req.info)
     if req.info.kind == "reasoning":
         reasoning_limits(body)
+
+
+def check_logit_bias(bias: Any, info: ModelInfo) -> None:
+    """Keys are token ids of the model's vocabulary, values biases within -100..100 (chat and completions)."""
+    if not isinstance(bias, dict):
+        return  # absent or null; other types fail the contract check first
+    last = LAST_BIASABLE.get(info.encoding, LAST_BIASABLE["o200k_base"])
+    for key, value in bias.items():
+        if not key.isascii() or not key.isdigit():
+            raise errors.APIError(
+                400, f"Invalid key in 'logit_bias': {key}. You should only be submitting non-negative integers.",
+                param="logit_bias",
+            )  # wording: OkGoDoIt/OpenAI-API-dotnet#163, sashabaranov/go-openai#129
+        if int(key) > last:
+            raise errors.APIError(400, f"Invalid key in 'logit_bias': {key}. Maximum value is {last}.",
+                                  param="logit_bias")  # fmt: skip
+        if isinstance(value, (int, float)) and not -BIAS_LIMIT <= value <= BIAS_LIMIT:
+            # The documented range; this message is our choice (contracts/README.md).
+            raise errors.APIError(
+                400, f"Invalid value for 'logit_bias': the bias for token {key} is {value}. Expected a value "
+                f"between -{BIAS_LIMIT} and {BIAS_LIMIT}.", param="logit_bias", code="invalid_value",
+            )
 
 
 def reasoning_limits(body: dict[str, Any]) -> None:
