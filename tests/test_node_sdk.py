@@ -8,7 +8,8 @@ streams with tool outputs, file batches, batches, fine-tuning events, typed erro
 request ids, cut and abandoned streams) and scenarios2.mjs (multi-page cursors over files, assistants, messages,
 stored completions and conversation items; every toFile input; assistants streams with parallel tool calls and
 failures; chat stream helpers and streamed runTools; Responses stream invariants; asResponse; error fields; retries
-counted in the journal; AbortController). The server must stay healthy throughout: no exception in its log, no
+counted in the journal; AbortController) and zod.mjs (structured outputs through the SDK's zod helpers: parse,
+recursive schemas, function tools, Responses, streams, runTools). The server must stay healthy throughout: no exception in its log, no
 5xx in its journal that a fault did not ask for.
 Skipped where Node.js is not installed; the npm package is installed once into tests/node/node_modules.
 """
@@ -29,7 +30,7 @@ NODE_DIR = Path(__file__).parent / "node"
 def node_sdk() -> Path:
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.skip("Node.js is not installed")
-    if not (NODE_DIR / "node_modules" / "openai").exists():
+    if not all((NODE_DIR / "node_modules" / name).exists() for name in ("openai", "zod")):
         result = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=NODE_DIR,
                                 capture_output=True, text=True, timeout=300)
         if result.returncode != 0:

@@ -2,3 +2,4 @@
 await import("./smoke.mjs");
 await import("./scenarios.mjs");
 await import("./scenarios2.mjs");
+await import("./zod.mjs");
