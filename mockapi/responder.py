@@ -59,6 +59,8 @@ class Reply:
     incomplete: str | None = None
     # Force a finish_reason (e.g. "content_filter") where the surface has one.
     finish_reason: str | None = None
+    # Tokens a reasoning model spends thinking first (None: the effort's default, mockapi/reasoning.py).
+    reasoning_tokens: int | None = None
     # Seconds to spend in a state ("queued", "in_progress", ...) before moving on.
     delays: dict[str, float] = field(default_factory=dict)
 

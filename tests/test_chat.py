@@ -499,3 +499,28 @@ def test_stored_completions_lifecycle(mockapi, openai_client) -> None:
         openai_client.chat.completions.retrieve(stored.id)
     with pytest.raises(openai.NotFoundError):
         openai_client.chat.completions.delete(stored.id)
+
+
+def test_reasoning_tokens_are_spent_first_and_count_against_the_limit(mockapi, openai_client) -> None:
+    ask = [{"role": "user", "content": "Plan a trip"}]
+    full = openai_client.chat.completions.create(model="o3-mini", messages=ask)
+    thought = full.usage.completion_tokens_details.reasoning_tokens
+    visible = tokens.count(full.choices[0].message.content, "o3-mini")
+    assert thought > 0 and full.usage.completion_tokens == thought + visible
+    low = openai_client.chat.completions.create(model="o3-mini", messages=ask, reasoning_effort="low")
+    assert 0 < low.usage.completion_tokens_details.reasoning_tokens < thought
+    # A limit the reasoning uses up leaves no visible output: content "" and finish_reason "length".
+    starved = openai_client.chat.completions.create(model="o3-mini", messages=ask, max_completion_tokens=thought)
+    assert starved.choices[0].message.content == "" and starved.choices[0].finish_reason == "length"
+    assert starved.usage.completion_tokens == starved.usage.completion_tokens_details.reasoning_tokens == thought
+    # A script sets the count; a model that does not reason spends none.
+    mockapi.responder.script([{"text": "Done.", "reasoning_tokens": 1000}])
+    scripted = openai_client.chat.completions.create(model="o3-mini", messages=ask)
+    assert scripted.usage.completion_tokens_details.reasoning_tokens == 1000
+    plain = openai_client.chat.completions.create(model=MODEL, messages=ask)
+    assert plain.usage.completion_tokens_details.reasoning_tokens == 0
+    stream = openai_client.chat.completions.create(
+        model="o3-mini", messages=ask, stream=True, stream_options={"include_usage": True}
+    )
+    streamed = [chunk.usage for chunk in stream if chunk.usage is not None]
+    assert streamed[0].completion_tokens_details.reasoning_tokens == thought

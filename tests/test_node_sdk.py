@@ -9,8 +9,8 @@ request ids, cut and abandoned streams) and scenarios2.mjs (multi-page cursors o
 stored completions and conversation items; every toFile input; assistants streams with parallel tool calls and
 failures; chat stream helpers and streamed runTools; Responses stream invariants; asResponse; error fields; retries
 counted in the journal; AbortController) and zod.mjs (structured outputs through the SDK's zod helpers: parse,
-recursive schemas, function tools, Responses, streams, runTools). The server must stay healthy throughout: no exception in its log, no
-5xx in its journal that a fault did not ask for.
+recursive schemas, function tools, Responses, streams, runTools). The server must stay healthy throughout: no
+exception in its log, no 5xx in its journal that a fault did not ask for.
 Skipped where Node.js is not installed; the npm package is installed once into tests/node/node_modules.
 """
 

@@ -599,3 +599,19 @@ async def test_async_client(async_openai_client) -> None:
     assert final.output_text == response.output_text
     items = [item async for item in async_openai_client.responses.input_items.list(response.id)]
     assert items[0].content[0].text == "async hello"
+
+
+def test_reasoning_tokens_are_spent_first_and_count_against_max_output_tokens(openai_client) -> None:
+    full = ask(openai_client, model="o4-mini")
+    thought = full.usage.output_tokens_details.reasoning_tokens
+    assert thought > 0 and full.usage.output_tokens == thought + tokens.count(full.output_text, "o4-mini")
+    # A limit the reasoning uses up: incomplete, and the output is the reasoning item alone (no message).
+    starved = ask(openai_client, model="o4-mini", max_output_tokens=thought)
+    assert starved.status == "incomplete" and starved.incomplete_details.reason == "max_output_tokens"
+    assert [item.type for item in starved.output] == ["reasoning"] and starved.output_text == ""
+    assert starved.usage.output_tokens == starved.usage.output_tokens_details.reasoning_tokens == thought
+    # gpt-5.1 reasons only when asked to: its default effort is "none" (the spec's ReasoningEffort).
+    default = ask(openai_client, model="gpt-5.1")
+    assert default.reasoning.effort == "none" and default.usage.output_tokens_details.reasoning_tokens == 0
+    asked = ask(openai_client, model="gpt-5.1", reasoning={"effort": "high"})
+    assert asked.usage.output_tokens_details.reasoning_tokens > 0

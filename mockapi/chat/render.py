@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockapi import errors, tokens
+from mockapi import errors, reasoning, tokens
 from mockapi.chat import text
 from mockapi.chat.request import ChatRequest
 from mockapi.ids import new_id
@@ -29,11 +29,12 @@ class Choice:
     refusal: str | None
     tool_calls: list[ToolCall]
     finish_reason: str
-    completion_tokens: int
+    completion_tokens: int  # reasoning tokens included, as on the real API
     content_ids: list[int] = field(default_factory=list)
     refusal_ids: list[int] = field(default_factory=list)
     annotations: list[dict[str, Any]] = field(default_factory=list)
     legacy_function: bool = False
+    reasoning_tokens: int = 0
 
 
 @dataclass
@@ -51,6 +52,10 @@ class Generation:
     @property
     def completion_tokens(self) -> int:
         return sum(c.completion_tokens for c in self.choices)
+
+    @property
+    def reasoning_tokens(self) -> int:
+        return sum(c.reasoning_tokens for c in self.choices)
 
 
 def generate(req: ChatRequest, responder: Responder, owner: str, now: int) -> Generation:
@@ -88,8 +93,13 @@ def reply_error(error: dict[str, Any]) -> errors.APIError:
 
 def shape(reply: Reply, req: ChatRequest, index: int) -> Choice:
     model = req.model
+    thinking = reasoning.tokens(req.info, req.reasoning_effort, reply.reasoning_tokens)
+    if req.max_tokens is not None and thinking >= req.max_tokens:
+        # The limit went on reasoning: no visible output, content "" (not null) and finish_reason "length".
+        return Choice(index=index, content="", refusal=None, tool_calls=[], finish_reason="length",
+                      completion_tokens=req.max_tokens, reasoning_tokens=req.max_tokens)  # fmt: skip
     calls = _calls_for(reply, req)
-    budget = req.max_tokens
+    budget = None if req.max_tokens is None else req.max_tokens - thinking
     content, content_ids, cut = _shape_text(reply.text, req, budget)
     used = len(content_ids)
     refusal, refusal_ids, refusal_cut = _shape_text(reply.refusal, req, None if budget is None else budget - used)
@@ -109,10 +119,12 @@ def shape(reply: Reply, req: ChatRequest, index: int) -> Choice:
         finish = "function_call" if req.legacy_functions else "tool_calls"
     else:
         finish = "stop"
+    used += thinking
     return Choice(
         index=index, content=content, refusal=refusal, tool_calls=calls, finish_reason=finish,
         completion_tokens=used, content_ids=content_ids, refusal_ids=refusal_ids,
         annotations=list(reply.annotations), legacy_function=req.legacy_functions and bool(calls),
+        reasoning_tokens=thinking,
     )
 
 
@@ -160,7 +172,7 @@ def completion_body(gen: Generation, req: ChatRequest) -> dict[str, Any]:
         "created": gen.created,
         "model": gen.model,
         "choices": [choice_body(c, req) for c in gen.choices],
-        "usage": usage(gen.prompt_tokens, gen.completion_tokens),
+        "usage": usage(gen.prompt_tokens, gen.completion_tokens, gen.reasoning_tokens),
         "service_tier": gen.service_tier,
         "system_fingerprint": gen.fingerprint,
     }
@@ -210,13 +222,14 @@ def _salt(req: ChatRequest, choice: Choice, part: str) -> str:
     return f"{req.model}|{req.seed}|{choice.index}|{part}"
 
 
-def usage(prompt: int, completion: int) -> dict[str, Any]:
+def usage(prompt: int, completion: int, reasoning_tokens: int = 0) -> dict[str, Any]:
     return {
         "prompt_tokens": prompt,
         "completion_tokens": completion,
         "total_tokens": prompt + completion,
         "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
         "completion_tokens_details": {
-            "reasoning_tokens": 0, "audio_tokens": 0, "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0,
+            "reasoning_tokens": reasoning_tokens, "audio_tokens": 0, "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
         },
     }

@@ -62,6 +62,10 @@ class ChatRequest:
     _prompt_tokens: int | None = None
 
     @property
+    def reasoning_effort(self) -> str | None:
+        return self.body.get("reasoning_effort")
+
+    @property
     def echo_model(self) -> str:
         return self.info.echo
 

@@ -46,7 +46,8 @@ def chunks(gen: Generation, req: ChatRequest) -> Iterator[SSEEvent]:
                 entry = {"index": choice.index, "delta": delta, "logprobs": logprobs, "finish_reason": finish}
                 yield SSEEvent(_chunk(base, [entry], req, None))
     if req.include_usage:
-        yield SSEEvent(_chunk(base, [], req, render.usage(gen.prompt_tokens, gen.completion_tokens)))
+        usage = render.usage(gen.prompt_tokens, gen.completion_tokens, gen.reasoning_tokens)
+        yield SSEEvent(_chunk(base, [], req, usage))
     yield SSEEvent(DONE)
 
 

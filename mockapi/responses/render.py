@@ -18,7 +18,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mockapi import tokens
+from mockapi import reasoning, tokens
 from mockapi.chat import text as text_shaping
 from mockapi.chat.render import shape_calls
 from mockapi.responder import Reply, ToolCall, Turn
@@ -55,6 +55,7 @@ class Outcome:
     incomplete: str | None = None
     error: dict[str, Any] | None = None  # the scripted {code, message}
     delays: dict[str, float] = field(default_factory=dict)
+    reasoning_tokens: int = 0  # included in output_tokens
 
 
 def generate(req: ResponseRequest, fake: Fake, owner: str, now: float) -> Outcome:
@@ -98,7 +99,12 @@ def reasoning_item(req: ResponseRequest) -> dict[str, Any]:
 
 def shape(req: ResponseRequest, reply: Reply, output: list[dict[str, Any]], cited: list[dict[str, Any]]) -> Outcome:
     model = req.model
-    budget = req.max_output_tokens
+    thinking = reasoning.tokens(req.info, req.reasoning.get("effort"), reply.reasoning_tokens)
+    if req.max_output_tokens is not None and thinking >= req.max_output_tokens:
+        # The limit went on reasoning: the output is the reasoning item alone (OpenAI's reasoning guide).
+        spent = req.max_output_tokens
+        return Outcome(output, spent, "incomplete", "max_output_tokens", reasoning_tokens=spent)
+    budget = None if req.max_output_tokens is None else req.max_output_tokens - thinking
     used = 0
     truncated = False
     calls = reply.function_calls
@@ -140,7 +146,7 @@ def shape(req: ResponseRequest, reply: Reply, output: list[dict[str, Any]], cite
         status, reason = "incomplete", reply.incomplete if reply.incomplete in INCOMPLETE_REASONS else "content_filter"
     if status == "incomplete" and message is not None:
         message["status"] = "incomplete"
-    return Outcome(output, used, status, reason)
+    return Outcome(output, used + thinking, status, reason, reasoning_tokens=thinking)
 
 
 def _cut(value: str, model: str, budget: int | None) -> tuple[str, list[int], bool]:
@@ -229,13 +235,13 @@ def failure(error: dict[str, Any]) -> dict[str, str]:
     return {"code": code if code in ERROR_CODES else "server_error", "message": str(message)}
 
 
-def usage(input_tokens: int, output_tokens: int) -> dict[str, Any]:
+def usage(input_tokens: int, output_tokens: int, reasoning_tokens: int = 0) -> dict[str, Any]:
     return {
         "input_tokens": input_tokens,
         # cache_write_tokens: required by the current SDK's ResponseUsage, newer than the document
         "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
         "output_tokens": output_tokens,
-        "output_tokens_details": {"reasoning_tokens": 0},
+        "output_tokens_details": {"reasoning_tokens": reasoning_tokens},
         "total_tokens": input_tokens + output_tokens,
     }
 
@@ -278,7 +284,8 @@ def response_body(
         "metadata": req.metadata,
     }
     if finished and outcome.status != "failed":
-        response["usage"] = usage(req.input_tokens(), outcome.output_tokens)  # left out until there is one
+        # left out until there is one
+        response["usage"] = usage(req.input_tokens(), outcome.output_tokens, outcome.reasoning_tokens)
     # The document types these as strings: left out when not given (the real API sends null).
     for name in OPTIONAL_STRINGS:
         if isinstance(body.get(name), str):
