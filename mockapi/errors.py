@@ -61,7 +61,7 @@ def missing_parameter(param: str) -> APIError:
 def invalid_value(param: str, value: Any, supported: list[str] | None = None) -> APIError:
     message = f"Invalid value: {_show(value)}."
     if supported:
-        message += " Supported values are: " + _enumerate([f"'{s}'" for s in supported]) + "."
+        message += f" Supported values are: {quoted_list(supported)}."
     return APIError(400, message, param=param, code="invalid_value")
 
 
@@ -259,6 +259,11 @@ def mask_key(key: str) -> str:
 
 def _show(value: Any) -> str:
     return f"'{value}'" if isinstance(value, str) else repr(value)
+
+
+def quoted_list(values: list[str] | tuple[str, ...]) -> str:
+    """``'a', 'b', and 'c'``: how the real API lists supported values."""
+    return _enumerate([f"'{value}'" for value in values])
 
 
 def _enumerate(items: list[str]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from mockapi import errors
 from mockapi.catalog import ModelInfo
 
 # Our choice (contracts/README.md): plausible sizes that grow with the effort asked for.
@@ -21,7 +22,7 @@ def default_effort(info: ModelInfo) -> str:
     """The effort a request without one gets (the spec's ReasoningEffort): ``medium`` before gpt-5.1, ``none``
     from gpt-5.1 on, ``high`` for the pro models."""
     snapshot = info.echo
-    if "-pro" in snapshot:
+    if snapshot.startswith("gpt-5") and "-pro" in snapshot:
         return "high"
     found = _GPT5_MINOR.match(snapshot)
     if found and int(found.group(1)) >= 1 and "codex" not in snapshot:
@@ -36,3 +37,29 @@ def tokens(info: ModelInfo, effort: str | None, scripted: int | None) -> int:
     if scripted is not None:
         return max(int(scripted), 0)
     return EFFORT_TOKENS.get(effort or default_effort(info), EFFORT_TOKENS["medium"])
+
+
+def supported_efforts(info: ModelInfo) -> tuple[str, ...] | None:
+    """The efforts a reasoning model accepts, where the spec's ReasoningEffort says (None: any)."""
+    snapshot = info.echo
+    if snapshot.startswith("o"):
+        return ("low", "medium", "high")
+    if snapshot.startswith("gpt-5-pro"):
+        return ("high",)
+    if snapshot.startswith("gpt-5.1") and "codex" not in snapshot:
+        return ("none", "low", "medium", "high")
+    if snapshot.startswith("gpt-5") and not _GPT5_MINOR.match(snapshot):
+        return ("minimal", "low", "medium", "high")  # before gpt-5.1: no "none", no "xhigh"
+    return None
+
+
+def check_effort(info: ModelInfo, effort: str | None, param: str) -> None:
+    """A known effort this model does not take: the real 400 (wording from a real gpt-5 answer quoted in
+    Kilo-Org/cloud#3807)."""
+    supported = supported_efforts(info)
+    if effort is None or supported is None or effort in supported or effort not in EFFORT_TOKENS:
+        return
+    raise errors.APIError(
+        400, f"Unsupported value: '{param}' does not support '{effort}' with this model. Supported values are: "
+        f"{errors.quoted_list(supported)}.", param=param, code="unsupported_value",
+    )  # fmt: skip

@@ -524,3 +524,18 @@ def test_reasoning_tokens_are_spent_first_and_count_against_the_limit(mockapi, o
     )
     streamed = [chunk.usage for chunk in stream if chunk.usage is not None]
     assert streamed[0].completion_tokens_details.reasoning_tokens == thought
+
+
+def test_reasoning_effort_must_be_one_the_model_takes(openai_client) -> None:
+    err = _error(openai_client, model="gpt-5", reasoning_effort="none")
+    assert err.code == "unsupported_value" and err.body["param"] == "reasoning_effort"
+    assert err.body["message"] == ("Unsupported value: 'reasoning_effort' does not support 'none' with this model. "
+                           "Supported values are: 'minimal', 'low', 'medium', and 'high'.")  # fmt: skip
+    assert "'low', 'medium', and 'high'." in _error(openai_client, model="o3-mini", reasoning_effort="minimal").message
+    assert _error(openai_client, model="gpt-5.1", reasoning_effort="minimal").code == "unsupported_value"
+    for model, effort in (("gpt-5", "minimal"), ("gpt-5.1", "none"), ("gpt-5.2", "xhigh"), ("o3-mini", "high")):
+        assert ask(openai_client, model=model, reasoning_effort=effort).choices[0].message.content
+    # The Responses form names the nested parameter.
+    with pytest.raises(openai.BadRequestError) as caught:
+        openai_client.responses.create(model="gpt-5-pro", input="hi", reasoning={"effort": "low"})
+    assert caught.value.body["param"] == "reasoning.effort" and "Supported values are: 'high'." in caught.value.message

@@ -20,6 +20,7 @@ from mockapi import catalog, errors, tokens
 from mockapi.catalog import ModelInfo
 from mockapi.common import typed, validate_metadata
 from mockapi.context import RequestContext
+from mockapi.reasoning import check_effort
 from mockapi.responder import Turn
 
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_-]+$")
@@ -237,6 +238,8 @@ def _model_support(body: dict[str, Any], messages: list[dict[str, Any]], info: M
     reasoning = info.kind == "reasoning"
     if not reasoning and body.get("reasoning_effort") is not None:
         raise unsupported_parameter("reasoning_effort")  # gpt-4o / gpt-4.1 captures
+    if reasoning:
+        check_effort(info, body.get("reasoning_effort"), "reasoning_effort")
     if reasoning and snapshot.startswith(NO_STOP) and body.get("stop") is not None:
         raise unsupported_parameter("stop")
 

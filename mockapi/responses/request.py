@@ -25,7 +25,7 @@ from mockapi.chat.request import (
 )
 from mockapi.common import typed, validate_metadata
 from mockapi.context import RequestContext
-from mockapi.reasoning import default_effort
+from mockapi.reasoning import check_effort, default_effort
 from mockapi.responder import Turn
 from mockapi.responses import items as item_store
 from mockapi.responses import records
@@ -352,6 +352,7 @@ def _sampling(body: dict[str, Any], req: ResponseRequest) -> None:
         raise errors.invalid_value("reasoning.summary", summary, list(SUMMARIES))
     if req.info.kind == "reasoning":
         chat_request.reasoning_limits(body)
+        check_effort(req.info, effort, "reasoning.effort")
         req.reasoning = {"effort": effort or default_effort(req.info), "summary": summary}
     elif effort is not None:
         raise errors.APIError(
