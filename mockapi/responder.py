@@ -33,7 +33,7 @@ from mockapi.scriptbook import ScriptBook, Scripted
 
 @dataclass
 class ToolCall:
-    """A tool the model calls. ``type`` is function, code_interpreter or file_search."""
+    """A tool the model calls. ``type`` is function, code_interpreter, file_search or web_search (Responses)."""
 
     name: str = ""
     arguments: str = "{}"
@@ -42,7 +42,8 @@ class ToolCall:
     # code_interpreter: the code and its outputs ([{"type": "logs", "logs"}, {"type": "image", "image": {...}}])
     input: str | None = None
     outputs: list[dict[str, Any]] | None = None
-    # file_search: the query searched (results come from the vector stores)
+    # file_search / web_search: the query searched (results come from the vector stores; web_search's from
+    # ``outputs`` [{"url", "title", "text"}], or one made-up page: the fake has no internet)
     query: str | None = None
 
 
@@ -266,19 +267,23 @@ def _forced_function(turn: Turn) -> dict[str, Any] | None:
     return None
 
 
+HOSTED = ("code_interpreter", "file_search", "web_search")
+
+
 def _forced_builtin(turn: Turn) -> ToolCall | None:
-    """Assistants only: ``tool_choice`` naming code_interpreter / file_search (or "required" without functions)."""
+    """``tool_choice`` naming a hosted tool (or "required" without functions): code_interpreter and file_search
+    (Assistants, Responses), web_search (Responses)."""
     choice = turn.tool_choice
-    kinds = [t.get("type") for t in turn.tools if t.get("type") in ("code_interpreter", "file_search")]
-    if isinstance(choice, dict) and choice.get("type") in ("code_interpreter", "file_search"):
+    kinds = [t.get("type") for t in turn.tools if t.get("type") in HOSTED]
+    if isinstance(choice, dict) and choice.get("type") in HOSTED:
         kind = choice["type"]
     elif choice == "required" and kinds and not _functions(turn):
         kind = kinds[0]
     else:
         return None
     said = " ".join(turn.last_user_text.split())[:80]
-    if kind == "file_search":
-        return ToolCall(name="file_search", type="file_search", query=said)
+    if kind in ("file_search", "web_search"):
+        return ToolCall(name=kind, type=kind, query=said)
     code = f"# mockapi: deterministic code for the last user message\nprint({said!r})"
     return ToolCall(name="code_interpreter", type="code_interpreter", input=code,
                     outputs=[{"type": "logs", "logs": said + "\n"}])

@@ -615,3 +615,27 @@ def test_reasoning_tokens_are_spent_first_and_count_against_max_output_tokens(op
     assert default.reasoning.effort == "none" and default.usage.output_tokens_details.reasoning_tokens == 0
     asked = ask(openai_client, model="gpt-5.1", reasoning={"effort": "high"})
     assert asked.usage.output_tokens_details.reasoning_tokens > 0
+
+
+def test_web_search_calls_and_cites_pages(mockapi, openai_client) -> None:
+    tools = [{"type": "web_search"}]
+    forced = ask(openai_client, "Latest rover news", tools=tools, tool_choice="required",
+                 include=["web_search_call.action.sources"])  # fmt: skip
+    search, message = forced.output
+    assert search.type == "web_search_call" and search.status == "completed" and search.id.startswith("ws_")
+    assert search.action.type == "search" and search.action.query == "Latest rover news"
+    citation = message.content[0].annotations[0]
+    assert citation.type == "url_citation" and [s.url for s in search.action.sources] == [citation.url]
+    assert forced.output_text[citation.start_index : citation.end_index] == f"([example.com]({citation.url}))"
+    # A script decides what the search finds; sources are only listed when included.
+    page = {"url": "https://nasa.gov/rover", "title": "Rover", "text": "The rover landed."}
+    mockapi.responder.script([{"tool_calls": [{"type": "web_search", "query": "rover", "outputs": [page]}]}])
+    found = ask(openai_client, "news?", tools=[{"type": "web_search_preview"}])
+    assert found.output[0].action.sources is None and "The rover landed." in found.output_text
+    assert found.output[1].content[0].annotations[0].url == "https://nasa.gov/rover"
+    with pytest.raises(openai.BadRequestError, match="Tool choice 'web_search_preview' not found"):
+        ask(openai_client, tool_choice={"type": "web_search_preview"})
+    stream = openai_client.responses.create(model=MODEL, input="news", tools=tools, tool_choice="required", stream=True)
+    kinds = [event.type for event in stream]
+    phases = [k for k in kinds if k.startswith("response.web_search_call.")]
+    assert phases == [f"response.web_search_call.{p}" for p in ("in_progress", "searching", "completed")]

@@ -4,8 +4,9 @@
 the reply: text and refusal become one ``message`` item (``output_text`` /
 ``refusal`` parts), function calls become ``function_call`` items with their
 ``call_id``. A ``file_search`` call runs against the caller's vector stores
-inside the same response (a ``file_search_call`` item) and the model is asked
-again with the results, as the real service does with hosted tools.
+inside the same response (a ``file_search_call`` item), a ``web_search`` call
+returns scripted (or made-up) pages (a ``web_search_call`` item), and the model
+is asked again with the results, as the real service does with hosted tools.
 ``max_output_tokens`` truncates with the real tokenizer (the chat surface's
 shaping helpers) and ends the response ``incomplete``. The stream
 (``stream.py``) is derived from the very body built here, so both agree.
@@ -17,6 +18,7 @@ import base64
 import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote_plus, urlsplit
 
 from mockapi import reasoning, tokens
 from mockapi.chat import text as text_shaping
@@ -27,6 +29,7 @@ from mockapi.responses.request import (
     INCLUDABLE_ENCRYPTED_REASONING,
     INCLUDABLE_LOGPROBS,
     INCLUDABLE_SEARCH_RESULTS,
+    INCLUDABLE_WEB_SOURCES,
     ResponseRequest,
 )
 
@@ -69,9 +72,13 @@ def generate(req: ResponseRequest, fake: Fake, owner: str, now: float) -> Outcom
         reply = responder.respond(turn)
         if reply.error:
             return Outcome(output, status="failed", error=dict(reply.error), delays=dict(reply.delays))
-        searches = [c for c in reply.tool_calls if c.type == "file_search"]
+        searches = [c for c in reply.tool_calls if c.type in ("file_search", "web_search")]
         if searches and round_number < MAX_TOOL_ROUNDS - 1:
-            results = [file_search(fake, req, owner, call, turn, now) for call in searches]
+            results = [
+                web_search(req, call, turn) if call.type == "web_search"
+                else file_search(fake, req, owner, call, turn, now)
+                for call in searches
+            ]  # fmt: skip
             output += [item for item, _ in results]
             hits = [found for _, found in results]
             searched += [hit for found in hits for hit in found]
@@ -113,7 +120,10 @@ def shape(req: ResponseRequest, reply: Reply, output: list[dict[str, Any]], cite
     parts: list[dict[str, Any]] = []
     if reply.text is not None or (reply.refusal is None and not calls):
         value = reply.text or ""
-        annotations = [_annotation(a) for a in reply.annotations] or citations(cited, len(value))
+        if reply.annotations:
+            annotations = [_annotation(a) for a in reply.annotations]
+        else:
+            value, annotations = citations(cited, value)
         value, ids, cut = _cut(value, model, None if budget is None else budget - used)
         used += len(ids)
         truncated = truncated or cut
@@ -175,13 +185,26 @@ def _annotation(given: dict[str, Any]) -> dict[str, Any]:
     return dict(given)
 
 
-def citations(hits: list[dict[str, Any]], at: int) -> list[dict[str, Any]]:
-    """The default reply after a file search cites each file it used once, at the end of its text."""
+def citations(hits: list[dict[str, Any]], text: str) -> tuple[str, list[dict[str, Any]]]:
+    """The default reply after a search cites each file it used once, at the end of its text, and each web page
+    with an inline ``([host](url))`` link, as real web search answers do."""
     cited: list[dict[str, Any]] = []
+    files: set[str] = set()
+    pages: set[str] = set()
     for hit in hits:
-        if all(c["file_id"] != hit["file_id"] for c in cited):
-            cited.append({"type": "file_citation", "file_id": hit["file_id"], "filename": hit["filename"], "index": at})
-    return cited
+        if "url" in hit and hit["url"] not in pages:
+            pages.add(hit["url"])
+            link = f" ([{urlsplit(hit['url']).hostname or hit['url']}]({hit['url']}))"
+            cited.append({"type": "url_citation", "start_index": len(text) + 1, "end_index": len(text) + len(link),
+                          "url": hit["url"], "title": hit["title"]})  # fmt: skip
+            text += link
+        elif "file_id" in hit and hit["file_id"] not in files:
+            files.add(hit["file_id"])
+            cited.append({"type": "file_citation", "file_id": hit["file_id"], "filename": hit["filename"], "index": 0})
+    for citation in cited:
+        if citation["type"] == "file_citation":
+            citation["index"] = len(text)
+    return text, cited
 
 
 # -- file search (hosted tool) ---------------------------------------------------------------------
@@ -214,11 +237,31 @@ def file_search(
     return item, results
 
 
+def web_search(req: ResponseRequest, call: ToolCall, turn: Turn) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One web search: the ``web_search_call`` item and its pages. The fake has no internet: the pages are the
+    script's (``outputs``: [{"url", "title", "text"}]) or one made-up page about the query."""
+    query = call.query or " ".join(turn.last_user_text.split())[:80]
+    given = [page for page in call.outputs or [] if isinstance(page, dict) and page.get("url")]
+    pages = [
+        {"url": str(page["url"]), "title": str(page.get("title") or page["url"]), "text": str(page.get("text") or "")}
+        for page in given
+    ] or [{
+        "url": f"https://example.com/search?q={quote_plus(query)}", "title": f"Search results for {query}",
+        "text": f"A page about {query}.",
+    }]
+    action: dict[str, Any] = {"type": "search", "query": query}
+    if req.wants(INCLUDABLE_WEB_SOURCES):
+        action["sources"] = [{"type": "url", "url": page["url"]} for page in pages]
+    item = {"id": item_store.item_id("web_search_call"), "type": "web_search_call", "status": "completed",
+            "action": action}  # fmt: skip
+    return item, pages
+
+
 def search_history(calls: list[ToolCall], results: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """The search as the model sees it next: a tool call and a tool message with the found text."""
     history: list[dict[str, Any]] = [{
         "role": "assistant", "content": None,
-        "tool_calls": [{"id": c.id, "type": "function", "function": {"name": "file_search", "arguments": c.query or ""}}
+        "tool_calls": [{"id": c.id, "type": "function", "function": {"name": c.type, "arguments": c.query or ""}}
                        for c in calls],
     }]
     for call, found in zip(calls, results, strict=True):

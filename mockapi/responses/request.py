@@ -42,6 +42,8 @@ SUMMARIES = ("auto", "concise", "detailed")
 INCLUDABLE_LOGPROBS = "message.output_text.logprobs"
 INCLUDABLE_SEARCH_RESULTS = "file_search_call.results"
 INCLUDABLE_ENCRYPTED_REASONING = "reasoning.encrypted_content"
+INCLUDABLE_WEB_SOURCES = "web_search_call.action.sources"
+WEB_SEARCH_TOOLS = ("web_search", "web_search_2025_08_26", "web_search_preview", "web_search_preview_2025_03_11")
 DEFAULT_FILE_SEARCH_RESULTS = 20
 
 
@@ -267,6 +269,8 @@ def _tool(tool: Any, param: str) -> tuple[dict[str, Any], dict[str, Any] | None]
         if tool.get("filters") is not None:
             search.check_filter(tool["filters"], f"{param}.filters")
         return dict(tool), {"type": "file_search", "file_search": tool}
+    if kind in WEB_SEARCH_TOOLS:
+        return dict(tool), {"type": "web_search", "web_search": tool}
     if not isinstance(kind, str):
         raise errors.missing_parameter(f"{param}.type")
     return dict(tool), None  # hosted tools the fake never calls by itself (web search, computer use, MCP...)
@@ -296,7 +300,11 @@ def _chat_choice(choice: Any, req: ResponseRequest) -> Any:
         if not any(t["type"] == "file_search" for t in req.chat_tools):
             raise errors.APIError(400, "Tool choice 'file_search' not found in 'tools' parameter.", param="tool_choice")
         return {"type": "file_search"}
-    return "auto"  # hosted tools are only called when scripted
+    if kind in WEB_SEARCH_TOOLS:
+        if not any(t["type"] == "web_search" for t in req.chat_tools):
+            raise errors.APIError(400, f"Tool choice '{kind}' not found in 'tools' parameter.", param="tool_choice")
+        return {"type": "web_search"}
+    return "auto"  # other hosted tools are only called when scripted
 
 
 # -- text.format -> structured output --------------------------------------------------------------

@@ -9,7 +9,7 @@ pieces of about 3 tokens (``response.refusal.delta`` for a refusal),
 ``response.output_text.annotation.added`` per annotation,
 ``response.output_text.done`` and ``response.content_part.done``; for a
 function call ``response.function_call_arguments.delta`` pieces and
-``.done``; for a file search ``response.file_search_call.in_progress`` /
+``.done``; for a file (web) search ``response.file_search_call.in_progress`` (``web_search_call``) /
 ``.searching`` / ``.completed``; then ``response.output_item.done``; finally
 ``response.completed`` (or ``.incomplete`` / ``.failed``) with the whole
 response. Every event carries ``sequence_number`` (0, 1, 2...) and its type as
@@ -77,11 +77,11 @@ def _item_events(emit: Emit, index: int, item: dict[str, Any], model: str, obfus
                    delta=piece)
         emit("response.function_call_arguments.done", item_id=item["id"], output_index=index, name=item["name"],
              arguments=item["arguments"])
-    elif kind == "file_search_call":
-        emit("response.output_item.added", output_index=index,
-             item={**item, "status": "in_progress", "queries": [], "results": None})
+    elif kind in ("file_search_call", "web_search_call"):
+        started = {"queries": [], "results": None} if kind == "file_search_call" else {}
+        emit("response.output_item.added", output_index=index, item={**item, "status": "in_progress", **started})
         for phase in ("in_progress", "searching", "completed"):
-            emit(f"response.file_search_call.{phase}", item_id=item["id"], output_index=index)
+            emit(f"response.{kind}.{phase}", item_id=item["id"], output_index=index)
     else:
         emit("response.output_item.added", output_index=index, item=item)
     emit("response.output_item.done", output_index=index, item=item)
