@@ -62,6 +62,8 @@ class Reply:
     finish_reason: str | None = None
     # Tokens a reasoning model spends thinking first (None: the effort's default, mockapi/reasoning.py).
     reasoning_tokens: int | None = None
+    # The reasoning summary (Responses, with reasoning.summary set); None: a plain default.
+    reasoning_summary: str | None = None
     # Seconds to spend in a state ("queued", "in_progress", ...) before moving on.
     delays: dict[str, float] = field(default_factory=dict)
 

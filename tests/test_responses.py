@@ -639,3 +639,16 @@ def test_web_search_calls_and_cites_pages(mockapi, openai_client) -> None:
     kinds = [event.type for event in stream]
     phases = [k for k in kinds if k.startswith("response.web_search_call.")]
     assert phases == [f"response.web_search_call.{p}" for p in ("in_progress", "searching", "completed")]
+
+
+def test_reasoning_summary_when_asked_for(mockapi, openai_client) -> None:
+    assert ask(openai_client, model="o4-mini").output[0].summary == []  # not asked for
+    summary = ask(openai_client, "Plan a trip", model="o4-mini", reasoning={"summary": "auto"}).output[0].summary
+    assert summary[0].type == "summary_text" and "Plan a trip" in summary[0].text
+    mockapi.responder.script([{"text": "Go to Lisbon.", "reasoning_summary": "**Choosing a city**\n\nLisbon fits."}])
+    with openai_client.responses.stream(model="o4-mini", input="Plan", reasoning={"summary": "detailed"}) as stream:
+        deltas = [e.delta for e in stream if e.type == "response.reasoning_summary_text.delta"]
+        final = stream.get_final_response()
+    assert "".join(deltas) == final.output[0].summary[0].text == "**Choosing a city**\n\nLisbon fits."
+    # No reasoning (gpt-5.1's default effort "none"), no summary.
+    assert ask(openai_client, model="gpt-5.1", reasoning={"summary": "auto"}).output[0].summary == []

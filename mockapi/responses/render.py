@@ -88,13 +88,18 @@ def generate(req: ResponseRequest, fake: Fake, owner: str, now: float) -> Outcom
         outcome.delays = dict(reply.delays)
         if req.info.kind == "reasoning":
             # Reasoning models open their output with a reasoning item (no summary unless asked for one).
-            outcome.output.insert(0, reasoning_item(req))
+            outcome.output.insert(0, reasoning_item(req, reply, turn, outcome.reasoning_tokens))
         return outcome
     raise AssertionError("unreachable: the last round always shapes a reply")
 
 
-def reasoning_item(req: ResponseRequest) -> dict[str, Any]:
+def reasoning_item(req: ResponseRequest, reply: Reply, turn: Turn, thought: int) -> dict[str, Any]:
     item: dict[str, Any] = {"id": item_store.item_id("reasoning"), "type": "reasoning", "summary": []}
+    if req.reasoning.get("summary") and thought:
+        # A summary is written only when asked for and when the model reasoned; the script's, or a plain one.
+        said = " ".join(turn.last_user_text.split())[:80]
+        text = reply.reasoning_summary or f"**Planning the answer**\n\nThe user said \"{said}\"; I will reply to it."
+        item["summary"] = [{"type": "summary_text", "text": text}]
     if req.wants(INCLUDABLE_ENCRYPTED_REASONING):
         # Stateless (store: false / ZDR) callers pass this item back as input; it must carry the opaque blob.
         item["encrypted_content"] = "gAAAAA" + base64.urlsafe_b64encode(secrets.token_bytes(120)).decode()

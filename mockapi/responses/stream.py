@@ -77,6 +77,15 @@ def _item_events(emit: Emit, index: int, item: dict[str, Any], model: str, obfus
                    delta=piece)
         emit("response.function_call_arguments.done", item_id=item["id"], output_index=index, name=item["name"],
              arguments=item["arguments"])
+    elif kind == "reasoning":
+        emit("response.output_item.added", output_index=index, item={**item, "summary": []})
+        for summary_index, part in enumerate(item["summary"]):
+            where = {"item_id": item["id"], "output_index": index, "summary_index": summary_index}
+            emit("response.reasoning_summary_part.added", **where, part={"type": "summary_text", "text": ""})
+            for piece in text_shaping.split_text(part["text"], model):
+                emit("response.reasoning_summary_text.delta", **where, delta=piece)
+            emit("response.reasoning_summary_text.done", **where, text=part["text"])
+            emit("response.reasoning_summary_part.done", **where, part=part)
     elif kind in ("file_search_call", "web_search_call"):
         started = {"queries": [], "results": None} if kind == "file_search_call" else {}
         emit("response.output_item.added", output_index=index, item={**item, "status": "in_progress", **started})
