@@ -33,6 +33,7 @@ class ModelInfo:
     base: str | None = None  # for fine-tuned models: the base snapshot
     responses_only: bool = False  # ModelIdsResponses (o3-pro, *-codex, ...): not on /v1/chat/completions
     assistants: bool = True  # False: the Assistants API answers unsupported_model
+    web_search: bool = False  # a search model (gpt-4o-search-preview): every chat answer searches the web first
 
     def public(self) -> dict[str, Any]:
         return {"id": self.id, "object": "model", "created": self.created, "owned_by": self.owned_by}

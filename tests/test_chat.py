@@ -539,3 +539,21 @@ def test_reasoning_effort_must_be_one_the_model_takes(openai_client) -> None:
     with pytest.raises(openai.BadRequestError) as caught:
         openai_client.responses.create(model="gpt-5-pro", input="hi", reasoning={"effort": "low"})
     assert caught.value.body["param"] == "reasoning.effort" and "Supported values are: 'high'." in caught.value.message
+
+
+def test_search_models_cite_the_pages_they_found(mockapi, openai_client) -> None:
+    asked = [{"role": "user", "content": "Latest rover news?"}]
+    reply = openai_client.chat.completions.create(
+        model="gpt-4o-search-preview", messages=asked, web_search_options={"search_context_size": "low"}
+    )
+    assert reply.model == "gpt-4o-search-preview-2025-03-11"
+    message = reply.choices[0].message
+    citation = message.annotations[0].url_citation
+    assert message.annotations[0].type == "url_citation" and citation.url.startswith("https://example.com/search?q=")
+    assert message.content[citation.start_index : citation.end_index] == f"([example.com]({citation.url}))"
+    # Cut by the token limit, the citation goes with the text; a scripted answer is kept as written.
+    short = openai_client.chat.completions.create(model="gpt-4o-mini-search-preview", messages=asked, max_tokens=5)
+    assert short.choices[0].finish_reason == "length" and short.choices[0].message.annotations == []
+    mockapi.responder.script([{"text": "No news."}])
+    scripted = openai_client.chat.completions.create(model="gpt-4o-mini-search-preview", messages=asked)
+    assert scripted.choices[0].message.content == "No news." and scripted.choices[0].message.annotations == []

@@ -80,12 +80,13 @@ def test_models(openai_client) -> None:
 def test_current_models_are_listed_and_retrievable(openai_client) -> None:
     ids = {m.id for m in openai_client.models.list()}
     assert {"gpt-5.4", "gpt-5.4-mini", "gpt-5.4-mini-2026-03-17", "gpt-5.2", "gpt-5.1-2025-11-13",
-            "gpt-5.3-chat-latest", "gpt-5-2025-08-07", "o3-pro", "gpt-5-pro", "gpt-5.1-codex-max"} <= ids
+            "gpt-5.3-chat-latest", "gpt-5-2025-08-07", "o3-pro", "gpt-5-pro", "gpt-5.1-codex-max",
+            "gpt-4o-search-preview", "gpt-4o-mini-search-preview-2025-03-11"} <= ids
     model = openai_client.models.retrieve("gpt-5.4-mini")
     assert model.id == "gpt-5.4-mini" and model.object == "model" and model.owned_by == "system"
     assert model.created >= 1773705600  # not before the 2026-03-17 snapshot
-    # Left out on purpose: "gpt-5.1-mini" (the SDK: "Not a supported model ID") and the audio/search previews.
-    for missing in ("gpt-5.1-mini", "gpt-4o-audio-preview", "gpt-4o-search-preview"):
+    # Left out on purpose: "gpt-5.1-mini" (the SDK: "Not a supported model ID") and the audio previews.
+    for missing in ("gpt-5.1-mini", "gpt-4o-audio-preview"):
         with pytest.raises(openai.NotFoundError):
             openai_client.models.retrieve(missing)
 

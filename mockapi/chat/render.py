@@ -10,10 +10,10 @@ producer slices the very same ``Choice`` objects, so both forms agree.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mockapi import errors, reasoning, tokens
+from mockapi import errors, reasoning, tokens, websearch
 from mockapi.chat import text
 from mockapi.chat.request import ChatRequest
 from mockapi.ids import new_id
@@ -62,14 +62,30 @@ def generate(req: ChatRequest, responder: Responder, owner: str, now: int) -> Ge
     turn = req.turn(owner)
     choices = []
     for index in range(req.n):
+        scripted = responder.peek(turn) is not None
         reply = responder.respond(turn)
         if reply.error:
             raise reply_error(reply.error)
+        if req.info.web_search and not scripted:
+            reply = _searched(reply, turn.last_user_text)
         choices.append(shape(reply, req, index))
     return Generation(
         id=new_id("chatcmpl-"), created=now, model=req.echo_model, fingerprint=fingerprint(req.echo_model),
         service_tier=req.service_tier, choices=choices, prompt_tokens=req.prompt_tokens(),
     )
+
+
+def _searched(reply: Reply, said: str) -> Reply:
+    """A search model's default answer cites the (made-up) page it found, as real search models cite theirs."""
+    if not reply.text or reply.tool_calls or reply.annotations:
+        return reply
+    text, spans = websearch.cite(reply.text, websearch.pages_for(" ".join(said.split())[:80], None))
+    cited = [
+        {"type": "url_citation", "url_citation": {"start_index": start, "end_index": end, "url": page.url,
+                                                  "title": page.title}}
+        for start, end, page in spans
+    ]  # fmt: skip
+    return replace(reply, text=text, annotations=cited)
 
 
 def fingerprint(model: str) -> str:
@@ -123,9 +139,16 @@ def shape(reply: Reply, req: ChatRequest, index: int) -> Choice:
     return Choice(
         index=index, content=content, refusal=refusal, tool_calls=calls, finish_reason=finish,
         completion_tokens=used, content_ids=content_ids, refusal_ids=refusal_ids,
-        annotations=list(reply.annotations), legacy_function=req.legacy_functions and bool(calls),
+        annotations=[a for a in reply.annotations if _fits(a, content)],
+        legacy_function=req.legacy_functions and bool(calls),
         reasoning_tokens=thinking,
     )
+
+
+def _fits(annotation: dict[str, Any], content: str | None) -> bool:
+    """A citation of text the token limit cut away goes with it."""
+    span = annotation.get("url_citation")
+    return not isinstance(span, dict) or span.get("end_index", 0) <= len(content or "")
 
 
 def _calls_for(reply: Reply, req: ChatRequest) -> list[ToolCall]:

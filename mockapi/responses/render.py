@@ -18,9 +18,8 @@ import base64
 import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote_plus, urlsplit
 
-from mockapi import reasoning, tokens
+from mockapi import reasoning, tokens, websearch
 from mockapi.chat import text as text_shaping
 from mockapi.chat.render import shape_calls
 from mockapi.responder import Reply, ToolCall, Turn
@@ -191,24 +190,18 @@ def _annotation(given: dict[str, Any]) -> dict[str, Any]:
 
 
 def citations(hits: list[dict[str, Any]], text: str) -> tuple[str, list[dict[str, Any]]]:
-    """The default reply after a search cites each file it used once, at the end of its text, and each web page
-    with an inline ``([host](url))`` link, as real web search answers do."""
-    cited: list[dict[str, Any]] = []
+    """The default reply after a search cites each web page with an inline link (``websearch.cite``) and each
+    file it used once, at the end of its text."""
+    pages = [websearch.Page(h["url"], h["title"], h["text"]) for h in hits if "url" in h]
+    text, spans = websearch.cite(text, pages)
+    cited = [{"type": "url_citation", "start_index": start, "end_index": end, "url": page.url, "title": page.title}
+             for start, end, page in spans]  # fmt: skip
     files: set[str] = set()
-    pages: set[str] = set()
     for hit in hits:
-        if "url" in hit and hit["url"] not in pages:
-            pages.add(hit["url"])
-            link = f" ([{urlsplit(hit['url']).hostname or hit['url']}]({hit['url']}))"
-            cited.append({"type": "url_citation", "start_index": len(text) + 1, "end_index": len(text) + len(link),
-                          "url": hit["url"], "title": hit["title"]})  # fmt: skip
-            text += link
-        elif "file_id" in hit and hit["file_id"] not in files:
+        if "file_id" in hit and hit["file_id"] not in files:
             files.add(hit["file_id"])
-            cited.append({"type": "file_citation", "file_id": hit["file_id"], "filename": hit["filename"], "index": 0})
-    for citation in cited:
-        if citation["type"] == "file_citation":
-            citation["index"] = len(text)
+            cited.append({"type": "file_citation", "file_id": hit["file_id"], "filename": hit["filename"],
+                          "index": len(text)})  # fmt: skip
     return text, cited
 
 
@@ -243,23 +236,15 @@ def file_search(
 
 
 def web_search(req: ResponseRequest, call: ToolCall, turn: Turn) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """One web search: the ``web_search_call`` item and its pages. The fake has no internet: the pages are the
-    script's (``outputs``: [{"url", "title", "text"}]) or one made-up page about the query."""
+    """One web search: the ``web_search_call`` item and the pages found (``websearch.pages_for``)."""
     query = call.query or " ".join(turn.last_user_text.split())[:80]
-    given = [page for page in call.outputs or [] if isinstance(page, dict) and page.get("url")]
-    pages = [
-        {"url": str(page["url"]), "title": str(page.get("title") or page["url"]), "text": str(page.get("text") or "")}
-        for page in given
-    ] or [{
-        "url": f"https://example.com/search?q={quote_plus(query)}", "title": f"Search results for {query}",
-        "text": f"A page about {query}.",
-    }]
+    pages = websearch.pages_for(query, call.outputs)
     action: dict[str, Any] = {"type": "search", "query": query}
     if req.wants(INCLUDABLE_WEB_SOURCES):
-        action["sources"] = [{"type": "url", "url": page["url"]} for page in pages]
+        action["sources"] = [{"type": "url", "url": page.url} for page in pages]
     item = {"id": item_store.item_id("web_search_call"), "type": "web_search_call", "status": "completed",
             "action": action}  # fmt: skip
-    return item, pages
+    return item, [{"url": page.url, "title": page.title, "text": page.text} for page in pages]
 
 
 def search_history(calls: list[ToolCall], results: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
