@@ -32,7 +32,9 @@ def encoding_for(model: str | None) -> Any:
 
 
 def encode(text: str, model: str | None = None) -> list[int]:
-    return list(encoding_for(model).encode(text))
+    # Special-token text ("<|endoftext|>", the spec's default completions prompt) is ordinary text to the API,
+    # not a control token nor an error (bpe_openai's default refuses it with ValueError, a 500).
+    return list(encoding_for(model).encode(text, disallowed_special=()))
 
 
 def decode(tokens: list[int], model: str | None = None) -> str:
@@ -40,7 +42,7 @@ def decode(tokens: list[int], model: str | None = None) -> str:
 
 
 def count(text: str, model: str | None = None) -> int:
-    return len(encoding_for(model).encode(text)) if text else 0
+    return len(encode(text, model)) if text else 0
 
 
 def message_text(content: Any) -> str:

@@ -1,7 +1,7 @@
 """Findings of contract fuzzing against a live fake (schemathesis 4, every check, stateful links).
 
 Run by hand with ``bench/fuzz.sh`` (minutes; see contracts/README.md, "Contract fuzzing"). Each test here
-reproduces one finding the way a user would meet it. Findings in code this sweep does not own are strict xfails.
+reproduces one finding the way a user would meet it.
 """
 
 from __future__ import annotations
@@ -15,39 +15,34 @@ import pytest
 # spec even names "<|endoftext|>" as the default `prompt` of /v1/completions. The real API answers these requests.
 SPECIAL = "Documents end with <|endoftext|> in GPT-2."
 
-TOKENIZER_500 = (
-    "mockapi/tokens.py count()/encode() call bpe_openai encode() with its default disallowed_special='all', "
-    "which raises ValueError on special-token text, so the request is a 500 server_error (found by schemathesis "
-    "on POST /v1/completions). Fix: encode(text, disallowed_special=()) in tokens.py (owner: none of this sweep)."
-)
-
 
 @pytest.fixture
 def client(mockapi: Any, openai_client: Any) -> Iterator[Any]:
-    """The SDK without retries (a 500 would be retried twice), leaving the Fake clean for the plugin's teardown."""
+    """The SDK without retries: a 500 fails at once (and the plugin's teardown reports it)."""
     yield openai_client.with_options(max_retries=0)
-    mockapi.internal_errors.clear()  # an xfailed 500 must not also fail the teardown
 
 
-@pytest.mark.xfail(strict=True, reason=TOKENIZER_500)
 def test_embedding_text_with_a_special_token(client: Any) -> None:
     result = client.embeddings.create(model="text-embedding-3-small", input=[SPECIAL, "plain"])
     assert [item.index for item in result.data] == [0, 1]
     assert result.usage.prompt_tokens > 0
 
 
-@pytest.mark.xfail(strict=True, reason=TOKENIZER_500)
 def test_chat_message_with_a_special_token(client: Any) -> None:
     completion = client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": SPECIAL}])
     assert completion.choices[0].message.content
 
 
-@pytest.mark.xfail(strict=True, reason=TOKENIZER_500)
 def test_completion_prompt_is_the_documented_default(client: Any) -> None:
     completion = client.completions.create(model="gpt-3.5-turbo-instruct", prompt="<|endoftext|>", max_tokens=5)
     assert completion.choices[0].finish_reason in ("stop", "length")
 
 
-@pytest.mark.xfail(strict=True, reason=TOKENIZER_500)
 def test_response_input_with_a_special_token(client: Any) -> None:
     assert client.responses.input_tokens.count(model="gpt-4o-mini", input=SPECIAL).input_tokens > 0
+
+
+def test_vector_store_file_with_a_special_token(client: Any) -> None:
+    store = client.vector_stores.create(name="docs")
+    added = client.vector_stores.files.upload_and_poll(vector_store_id=store.id, file=("notes.txt", SPECIAL.encode()))
+    assert added.status == "completed" and added.last_error is None

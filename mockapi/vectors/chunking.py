@@ -89,7 +89,7 @@ def chunk(text: str, strategy_obj: dict[str, Any]) -> list[Chunk]:
     static = strategy_obj["static"]
     size, overlap = static["max_chunk_size_tokens"], static["chunk_overlap_tokens"]
     encoding = tokens.encoding_for("gpt-4o")
-    ids = list(encoding.encode(text))
+    ids = tokens.encode(text, "gpt-4o")
     stride = max(1, size - overlap)
     pieces: list[Chunk] = []
     start = 0
