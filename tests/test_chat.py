@@ -541,6 +541,26 @@ def test_reasoning_effort_must_be_one_the_model_takes(openai_client) -> None:
     assert caught.value.body["param"] == "reasoning.effort" and "Supported values are: 'high'." in caught.value.message
 
 
+def test_models_newer_than_the_spec_reason_with_their_own_efforts(openai_client) -> None:
+    """gpt-5.5, gpt-5.6 and gpt-6 (in the SDK, not in the pinned spec) answer; "max" came with gpt-5.6."""
+    def reasoning(model: str, **kwargs) -> int:
+        return ask(openai_client, model=model, **kwargs).usage.completion_tokens_details.reasoning_tokens
+
+    assert reasoning("gpt-6-astra", reasoning_effort="max") > reasoning("gpt-6-astra", reasoning_effort="xhigh") > 0
+    assert reasoning("gpt-6-astra") > 0  # no "none" to default to
+    assert reasoning("gpt-5.5") == 0  # gpt-5.1 and later default to "none"
+    assert reasoning("gpt-5.6-luna", reasoning_effort="max") > 0
+    refused = _error(openai_client, model="gpt-6-astra", reasoning_effort="none")
+    assert refused.code == "unsupported_value" and refused.message.endswith(
+        "Supported values are: 'low', 'medium', 'high', 'xhigh', and 'max'.")
+    assert _error(openai_client, model="gpt-5.4", reasoning_effort="max").code == "unsupported_value"
+    assert _error(openai_client, model="o3", reasoning_effort="max").code == "unsupported_value"
+    pro = _error(openai_client, model="gpt-5.5-pro")
+    assert pro.status_code == 404 and "only supported in v1/responses" in pro.message
+    answer = openai_client.responses.create(model="gpt-5.5-pro", input="hi")
+    assert answer.model == "gpt-5.5-pro-2026-04-23" and answer.usage.output_tokens_details.reasoning_tokens > 0
+
+
 def test_search_models_cite_the_pages_they_found(mockapi, openai_client) -> None:
     asked = [{"role": "user", "content": "Latest rover news?"}]
     reply = openai_client.chat.completions.create(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import typing
 
 import openai
 import pytest
@@ -89,6 +90,51 @@ def test_current_models_are_listed_and_retrievable(openai_client) -> None:
     for missing in ("gpt-5.1-mini", "gpt-4o-audio-preview"):
         with pytest.raises(openai.NotFoundError):
             openai_client.models.retrieve(missing)
+
+
+# Model ids the official SDK offers that the fake leaves out on purpose (contracts/README.md, "Current models"):
+# shut down per the SDK's own docstrings, "Not a supported model ID", audio output, or access-gated.
+SDK_MODELS_LEFT_OUT = {
+    "gpt-3.5-turbo-0301", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-16k-0613",
+    "gpt-4-0314", "gpt-4-0125-preview", "gpt-4-1106-preview", "gpt-4-turbo-preview", "gpt-4-vision-preview",
+    "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "o1-preview", "o1-preview-2024-09-12", "gpt-5.1-mini",
+    "gpt-4o-audio-preview", "gpt-4o-audio-preview-2024-10-01", "gpt-4o-audio-preview-2024-12-17",
+    "gpt-4o-audio-preview-2025-06-03", "gpt-4o-mini-audio-preview", "gpt-4o-mini-audio-preview-2024-12-17",
+    "gpt-audio-mini", "gpt-audio-mini-2025-12-15", "computer-use-preview", "computer-use-preview-2025-03-11",
+    "gpt-daybreak-blue-latest", "gpt-daybreak-red-latest", "gpt-5.6-cyber", "gpt-6-cyber", "gpt-rosalind-research",
+    "gpt-6-rosalind", "gpt-6.2-astra-law",
+}
+
+
+def _sdk_model_ids() -> set[str]:
+    """Every model id in the installed SDK's model Literals (chat, Responses, image, transcription)."""
+    from openai.types import audio_model, image_model
+    from openai.types.shared import chat_model, responses_model
+
+    aliases = (chat_model.ChatModel, responses_model.ResponsesModel, image_model.ImageModel, audio_model.AudioModel)
+    found: set[str] = set()
+    pending = list(aliases)
+    while pending:
+        alias = pending.pop()
+        for arg in typing.get_args(alias):
+            if isinstance(arg, str):
+                found.add(arg)
+            else:
+                pending.append(arg)
+    return found
+
+
+def test_every_model_the_sdk_offers_is_served(openai_client) -> None:
+    """A model picked from the SDK's autocomplete (gpt-5.5, gpt-6-astra, gpt-image-2.5-flare...) is not a 404."""
+    served = {m.id for m in openai_client.models.list()}
+    expected = _sdk_model_ids() - SDK_MODELS_LEFT_OUT
+    assert {"gpt-6-astra", "gpt-5.6-sol", "gpt-image-2.5-sunburst", "gpt-transcribe"} <= expected
+    assert sorted(expected - served) == []
+    assert sorted(SDK_MODELS_LEFT_OUT & served) == []  # a stale entry here would hide a regression
+    astra = openai_client.models.retrieve("gpt-6-astra")
+    assert astra.created == 1788393600 and astra.owned_by == "system"  # 2026-09-03
+    picture = openai_client.images.generate(model="gpt-image-2.5-flare", prompt="a lighthouse", size="1024x1024")
+    assert picture.data[0].b64_json and picture.usage.output_tokens > 0
 
 
 def test_authentication_error(mockapi) -> None:
