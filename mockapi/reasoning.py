@@ -38,6 +38,13 @@ def default_effort(info: ModelInfo) -> str:
     return "medium"
 
 
+def default_context(info: ModelInfo) -> str:
+    """Which reasoning items later turns see (``reasoning.context: auto``): the SDK's Reasoning docs say the
+    gpt-5.6 family defaults to ``all_turns``, earlier models to ``current_turn`` (later ones: like gpt-5.6)."""
+    version = _version(info.echo)
+    return "all_turns" if version and version >= (5, 6) else "current_turn"
+
+
 def tokens(info: ModelInfo, effort: str | None, scripted: int | None) -> int:
     """Reasoning tokens of one reply: none for non-reasoning models, else the script's or the effort's."""
     if info.kind != "reasoning":

@@ -641,6 +641,30 @@ def test_web_search_calls_and_cites_pages(mockapi, openai_client) -> None:
     assert phases == [f"response.web_search_call.{p}" for p in ("in_progress", "searching", "completed")]
 
 
+def test_parameters_newer_than_the_spec(openai_client) -> None:
+    """What the SDK (3.54) sends for current models: effort "max", reasoning context/mode, fast tiers, cache options."""
+    answer = openai_client.responses.create(
+        model="gpt-5.6-sol", input="hi", reasoning={"effort": "max", "context": "auto", "mode": "pro"},
+        service_tier="fast", prompt_cache_options={"mode": "explicit", "ttl": "30m"},
+    )
+    assert answer.reasoning.effort == "max" and answer.usage.output_tokens_details.reasoning_tokens > 0
+    assert (answer.reasoning.context, answer.reasoning.mode) == ("all_turns", "pro")  # the effective values
+    assert answer.service_tier == "priority"  # "fast" is served and shown as priority
+    older = openai_client.responses.create(model="gpt-5.4", input="hi", reasoning={"context": "auto"})
+    assert older.reasoning.context == "current_turn"
+    tiers = {m: openai_client.responses.create(model=m, input="hi", service_tier="ultrafast").service_tier
+             for m in ("gpt-5.6-sol", "gpt-5.6-luna")}
+    assert tiers == {"gpt-5.6-sol": "ultrafast", "gpt-5.6-luna": "default"}
+    with pytest.raises(openai.BadRequestError) as caught:
+        openai_client.responses.create(model="gpt-5.6-sol", input="hi", prompt_cache_options={"ttl": "1h"})
+    assert caught.value.body["param"] == "prompt_cache_options.ttl"
+    chat = openai_client.chat.completions.create(
+        model="gpt-6-sol", messages=[{"role": "user", "content": "hi"}], service_tier="fast",
+        prompt_cache_options={"mode": "implicit"},
+    )
+    assert chat.service_tier == "priority"
+
+
 def test_reasoning_summary_when_asked_for(mockapi, openai_client) -> None:
     assert ask(openai_client, model="o4-mini").output[0].summary == []  # not asked for
     summary = ask(openai_client, "Plan a trip", model="o4-mini", reasoning={"summary": "auto"}).output[0].summary

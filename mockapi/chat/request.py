@@ -115,10 +115,20 @@ def parse(ctx: RequestContext) -> ChatRequest:
     _streaming(body, req)
     req.store = bool(typed(body, "store", bool, False))
     req.metadata = validate_metadata(body.get("metadata"))
-    tier = body.get("service_tier")
-    req.service_tier = tier if tier in SERVICE_TIERS_ECHOED else "default"
+    req.service_tier = service_tier(body, info)
     _context_length(req)
     return req
+
+
+def service_tier(body: dict[str, Any], info: ModelInfo) -> str:
+    """The tier a response reports (chat and Responses): the one actually used. The SDK's docs: ``fast`` is
+    served and shown as ``priority``; ``ultrafast`` is available for gpt-5.6-sol only (elsewhere: standard)."""
+    tier = body.get("service_tier")
+    if tier == "fast":
+        return "priority"
+    if tier == "ultrafast":
+        return tier if info.echo.startswith("gpt-5.6-sol") else "default"
+    return tier if tier in SERVICE_TIERS_ECHOED else "default"
 
 
 def _model(body: dict[str, Any]) -> str:

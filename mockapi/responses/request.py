@@ -18,14 +18,13 @@ from mockapi import catalog, errors, tokens
 from mockapi.catalog import ModelInfo
 from mockapi.chat import request as chat_request
 from mockapi.chat.request import (
-    SERVICE_TIERS_ECHOED,
     check_name,
     format_schema_problem,
     function_schema_problem,
 )
 from mockapi.common import typed, validate_metadata
 from mockapi.context import RequestContext
-from mockapi.reasoning import check_effort, default_effort
+from mockapi.reasoning import EFFORT_TOKENS, check_effort, default_context, default_effort
 from mockapi.responder import Turn
 from mockapi.responses import items as item_store
 from mockapi.responses import records
@@ -37,7 +36,7 @@ TOOL_CHOICE_OPTIONS = ("none", "auto", "required")
 TRUNCATIONS = ("auto", "disabled")
 RETENTIONS = ("in_memory", "24h")
 VERBOSITIES = ("low", "medium", "high")
-EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh")
+EFFORTS = tuple(EFFORT_TOKENS)
 SUMMARIES = ("auto", "concise", "detailed")
 INCLUDABLE_LOGPROBS = "message.output_text.logprobs"
 INCLUDABLE_SEARCH_RESULTS = "file_search_call.results"
@@ -132,8 +131,7 @@ def parse(ctx: RequestContext) -> ResponseRequest:
     _sampling(body, req)
     _max_output_tokens(body, req)
     req.metadata = validate_metadata(body.get("metadata"))
-    tier = body.get("service_tier")
-    req.service_tier = tier if tier in SERVICE_TIERS_ECHOED else "default"
+    req.service_tier = chat_request.service_tier(body, req.info)
     _context_window(req)
     return req
 
@@ -362,6 +360,12 @@ def _sampling(body: dict[str, Any], req: ResponseRequest) -> None:
         chat_request.reasoning_limits(body)
         check_effort(req.info, effort, "reasoning.effort")
         req.reasoning = {"effort": effort or default_effort(req.info), "summary": summary}
+        # Newer than the spec (SDK 3.54): echoed as the effective values, only when asked for.
+        if "context" in reasoning:
+            context = reasoning["context"]
+            req.reasoning["context"] = default_context(req.info) if context in (None, "auto") else context
+        if "mode" in reasoning:
+            req.reasoning["mode"] = reasoning["mode"] or "standard"
     elif effort is not None:
         raise errors.APIError(
             400, "Unsupported parameter: 'reasoning.effort' is not supported with this model.",
