@@ -665,6 +665,35 @@ def test_parameters_newer_than_the_spec(openai_client) -> None:
     assert chat.service_tier == "priority"
 
 
+def test_compaction_folds_everything_but_the_users_messages(mockapi, openai_client) -> None:
+    long_answer = "Lisbon has seven hills, trams and pastel de nata. " * 60
+    mockapi.responder.script([{"text": long_answer}])
+    first = openai_client.responses.create(model="gpt-5.4", input="Plan a trip to Lisbon")
+    second = openai_client.responses.create(model="gpt-5.4", input="And Porto?", previous_response_id=first.id)
+    # The default (non-strict) client: the SDK's strict mode refuses the user messages in a compaction's output,
+    # which its ResponseOutputItem cannot represent, for the real API's answer too.
+    compacted = mockapi.openai_client().responses.compact(model="gpt-5.4", previous_response_id=second.id)
+    assert compacted.object == "response.compaction" and compacted.id.startswith("resp_")
+    kinds = [(item.type, getattr(item, "role", None)) for item in compacted.output]
+    assert kinds == [("message", "user"), ("message", "user"), ("compaction", None)]
+    assert compacted.output[-1].id.startswith("cmp_") and compacted.output[-1].encrypted_content.startswith("gAAAAA")
+    assert compacted.usage.input_tokens >= second.usage.input_tokens + second.usage.output_tokens  # the whole chain
+    # Passed back as the next input (what the docs say to do), the history is shorter than the full chain.
+    ask = {"role": "user", "content": "Which city first?"}
+    after = openai_client.responses.create(model="gpt-5.4", input=[*compacted.output, ask])
+    full = openai_client.responses.create(model="gpt-5.4", input=[ask], previous_response_id=second.id)
+    assert 0 < after.usage.input_tokens < full.usage.input_tokens
+    listed = [item.type for item in openai_client.responses.input_items.list(after.id, order="asc")]
+    assert listed == ["message", "message", "compaction", "message"]
+    # A token the server did not make: the real 400.
+    with pytest.raises(openai.BadRequestError) as caught:
+        openai_client.responses.create(
+            model="gpt-5.4", input=[{"type": "compaction", "encrypted_content": "gAAAAAforged=="}, ask]
+        )
+    assert caught.value.code == "invalid_encrypted_content" and caught.value.body["param"] is None
+    assert "could not be verified" in caught.value.message
+
+
 def test_reasoning_summary_when_asked_for(mockapi, openai_client) -> None:
     assert ask(openai_client, model="o4-mini").output[0].summary == []  # not asked for
     summary = ask(openai_client, "Plan a trip", model="o4-mini", reasoning={"summary": "auto"}).output[0].summary

@@ -15,6 +15,7 @@ def install(fake: Fake) -> None:
     add = fake.router.add
     add("POST", "/responses", responses.create)
     add("POST", "/responses/input_tokens", responses.count_input_tokens)
+    add("POST", "/responses/compact", responses.compact)
     add("GET", "/responses/{response_id}", store.retrieve)
     add("DELETE", "/responses/{response_id}", store.delete)
     add("POST", "/responses/{response_id}/cancel", store.cancel, body="none")

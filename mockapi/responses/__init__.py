@@ -9,12 +9,15 @@ response object or its event stream (``stream``). Stored responses are read
 through ``store``; conversations through ``conversations``.
 ``count_input_tokens(ctx)`` is ``POST /responses/input_tokens``: the same
 request, counted as ``usage.input_tokens`` would count it, nothing generated.
+``compact(ctx)`` is ``POST /responses/compact``: the same context, every item
+but the user's messages folded into one ``compaction`` item.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from mockapi import reasoning, tokens
 from mockapi.chat.render import reply_error
 from mockapi.context import RequestContext
 from mockapi.responses import items, records, render, request, stream
@@ -60,3 +63,19 @@ def count_input_tokens(ctx: RequestContext) -> dict[str, Any]:
             ctx.body = {**body, "model": previous.body.get("model")}
     req = request.parse(ctx)
     return {"object": "response.input_tokens", "input_tokens": req.input_tokens()}
+
+
+def compact(ctx: RequestContext) -> dict[str, Any]:
+    """As the real endpoint does (openai/openai-agents-js#760): the user's messages are kept as they were, the
+    rest (assistant messages, tool calls, reasoning, earlier compactions) becomes one opaque item that a later
+    request takes as input. Nothing is stored."""
+    req = request.parse(ctx)
+    kept = [item for item in req.context if item.get("type") == "message" and item.get("role") == "user"]
+    folded = [item for item in req.context if item not in kept]
+    summary = items.compaction(folded, req.model)
+    thought = reasoning.tokens(req.info, None, None)
+    written = tokens.count(items.unseal(summary["encrypted_content"]) or "", req.model) + thought
+    return {
+        "id": items.new_id("resp_"), "object": "response.compaction", "created_at": int(ctx.fake.clock.now()),
+        "output": [*kept, summary], "usage": render.usage(req.input_tokens(), written, thought),
+    }

@@ -11,6 +11,8 @@ messages the responder reads.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import secrets
 from typing import Any
 
@@ -30,7 +32,13 @@ PREFIXES = {
     "web_search_call": "ws_",
     "computer_call": "cu_",
     "computer_call_output": "cuo_",
+    "compaction": "cmp_",
 }
+# Compaction (``POST /responses/compact``): what the folded items said, as one opaque token. Real tokens are
+# Fernet ("gAAAAA..."); the fake's carry a readable summary so a later turn can show the model its history.
+SEALED = "gAAAAA"
+_SEAL_MARK = b"mockapi-compaction:"
+SUMMARY_TOKENS = 256  # what a compaction keeps of the folded turns (our choice: a long history gets shorter)
 
 
 def new_id(prefix: str) -> str:
@@ -77,6 +85,8 @@ def normalize(item: Any, ns: Namespace, param: str) -> dict[str, Any]:
         return _function_call(item, param)
     if kind == "function_call_output":
         return _function_output(item, param)
+    if kind == "compaction":
+        return _compaction(item, param)
     if not isinstance(kind, str):
         raise errors.missing_parameter(f"{param}.type")
     # Other item types (reasoning, hosted tool calls...) are kept as given; the model ignores them.
@@ -158,6 +168,51 @@ def _function_output(item: dict[str, Any], param: str) -> dict[str, Any]:
     }
 
 
+def _compaction(item: dict[str, Any], param: str) -> dict[str, Any]:
+    sealed = required(item, "encrypted_content", str, param)
+    if unseal(sealed) is None:
+        shown = f"{sealed[:4]}...{sealed[-4:]}" if len(sealed) > 8 else sealed
+        # The real 400 (openai/codex#8145): param null, code invalid_encrypted_content.
+        raise errors.APIError(400, f"The encrypted content {shown} could not be verified.",
+                              code="invalid_encrypted_content")
+    return {"id": item.get("id") or item_id("compaction"), "type": "compaction", "encrypted_content": sealed}
+
+
+def compaction(folded: list[dict[str, Any]], model: str) -> dict[str, Any]:
+    """One compaction item standing for ``folded`` (everything but the user's messages)."""
+    said = " ".join(text for text in map(_said, folded) if text)
+    summary = tokens.decode(tokens.encode(said, model)[:SUMMARY_TOKENS], model)
+    sealed = SEALED + base64.urlsafe_b64encode(_SEAL_MARK + summary.encode()).decode()
+    return {"id": item_id("compaction"), "type": "compaction", "encrypted_content": sealed}
+
+
+def unseal(sealed: str) -> str | None:
+    """The summary inside a compaction token, or None when the fake did not make it."""
+    if not sealed.startswith(SEALED):
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(sealed[len(SEALED):])
+    except (binascii.Error, ValueError):
+        return None
+    if not raw.startswith(_SEAL_MARK):
+        return None
+    return raw[len(_SEAL_MARK):].decode(errors="replace")
+
+
+def _said(item: dict[str, Any]) -> str:
+    kind = item.get("type")
+    if kind == "message":
+        return tokens.message_text(item.get("content"))
+    if kind == "function_call":
+        return f"{item['name']}({item['arguments']})"
+    if kind == "function_call_output":
+        output = item["output"]
+        return output if isinstance(output, str) else tokens.message_text(output)
+    if kind == "compaction":
+        return unseal(item["encrypted_content"]) or ""
+    return ""
+
+
 def _reference(item: dict[str, Any], ns: Namespace, param: str) -> dict[str, Any]:
     ref = item.get("id")
     found = index(ns).get(ref) if isinstance(ref, str) else None
@@ -225,5 +280,9 @@ def to_chat(context: list[dict[str, Any]]) -> list[dict[str, Any]]:
             output = item["output"]
             text = output if isinstance(output, str) else tokens.message_text(output)
             messages.append({"role": "tool", "tool_call_id": item["call_id"], "content": text})
+        elif kind == "compaction":
+            summary = unseal(item["encrypted_content"])
+            if summary:
+                messages.append({"role": "assistant", "content": summary})
     return messages
 
