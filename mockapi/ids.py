@@ -33,6 +33,7 @@ _SHAPES: dict[str, tuple[int, str]] = {
     "step_": (24, _BASE62),
     "vs_": (24, _BASE62),
     "vsfb_": (24, _BASE62),
+    "video_": (48, _HEX),  # like Responses ids (resp_ + 48 hex); the docs only show "video_123"
 }
 
 

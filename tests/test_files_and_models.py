@@ -107,11 +107,12 @@ SDK_MODELS_LEFT_OUT = {
 
 
 def _sdk_model_ids() -> set[str]:
-    """Every model id in the installed SDK's model Literals (chat, Responses, image, transcription)."""
-    from openai.types import audio_model, image_model
+    """Every model id in the installed SDK's model Literals (chat, Responses, image, transcription, video)."""
+    from openai.types import audio_model, image_model, video_model
     from openai.types.shared import chat_model, responses_model
 
-    aliases = (chat_model.ChatModel, responses_model.ResponsesModel, image_model.ImageModel, audio_model.AudioModel)
+    aliases = (chat_model.ChatModel, responses_model.ResponsesModel, image_model.ImageModel, audio_model.AudioModel,
+               video_model.VideoModel)
     found: set[str] = set()
     pending = list(aliases)
     while pending:

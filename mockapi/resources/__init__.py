@@ -33,6 +33,7 @@ MODULES = [
     # Long-running jobs
     "fine_tuning",
     "batches",
+    "videos",
 ]
 
 
