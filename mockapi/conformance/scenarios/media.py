@@ -1,11 +1,13 @@
-"""Embeddings, moderations, images and audio."""
+"""Embeddings, moderations, images, audio and videos."""
 
 from __future__ import annotations
 
 import base64
 import math
 
-from mockapi.conformance.scenarios._util import EMBEDDING_MODEL, data, png_rgba, wav_tone
+import pytest
+
+from mockapi.conformance.scenarios._util import EMBEDDING_MODEL, data, png_rgba, wait_until, wav_tone
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -82,3 +84,19 @@ def scenario_audio_errors(api) -> None:
     with api.raises(400) as err:
         api.speech(model="tts-1", voice="alloy", input="Too fast.", speed=10)
     assert err.param == "speed"
+
+
+@pytest.mark.sdk_only("the reference client has no videos resource")
+@pytest.mark.filterwarnings("ignore:The Sora API:DeprecationWarning")
+def scenario_video_lifecycle(api, target) -> None:
+    video = api.videos.create(prompt="A paper boat on a pond", seconds="4")
+    assert video.object == "video" and video.status in ("queued", "in_progress", "completed")
+    done = wait_until(lambda: api.videos.retrieve(video.id), lambda v: v.status in ("completed", "failed"),
+                      target.patience, "the video")
+    assert (done.status, done.progress) == ("completed", 100)
+    movie = api.videos.download_content(done.id)
+    assert movie.content[4:8] == b"ftyp"  # an MP4
+    remix = api.videos.remix(done.id, prompt="The boat sails away")
+    assert remix.remixed_from_video_id == done.id
+    assert done.id in {v.id for v in api.videos.list(limit=100)}
+    assert api.videos.delete(done.id).deleted is True

@@ -126,3 +126,14 @@ def scenario_errors(api) -> None:
         api.responses.create(model=CHAT_MODEL, input="hi", temperature=5)
     with api.raises(404):
         api.conversations.retrieve("conv_conformance0000000000000000000000000000000000000")
+
+
+@sdk_only
+def scenario_compaction(api) -> None:
+    first = api.responses.create(model=CHAT_MODEL, input="Plan a picnic for four.")
+    compacted = api.responses.compact(model=CHAT_MODEL, previous_response_id=first.id)
+    assert compacted.object == "response.compaction" and compacted.usage.input_tokens > 0
+    assert [item.type for item in compacted.output] == ["message", "compaction"]
+    # As the docs say: the compacted output is the next request's input.
+    after = api.responses.create(model=CHAT_MODEL, input=[*compacted.output, _user("What should we bring?")])
+    assert after.status == "completed" and after.output_text
