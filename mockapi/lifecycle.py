@@ -262,6 +262,12 @@ class LifecycleService(Generic[T, R]):
         finally:
             self._settling = False
 
+    def forget(self, ns: Namespace, found: T) -> None:
+        """Remove an object for good (a DELETE): no longer listed, settled or steerable."""
+        ns.collection(self.COLLECTION).remove(found.id)
+        self._retire(found)
+        self.index.pop(found.id, None)
+
     def _retire(self, found: T) -> None:
         (self.fake.state.namespace(found.owner).slots.get(self.ACTIVE) or {}).pop(found.id, None)
 

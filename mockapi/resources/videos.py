@@ -73,9 +73,7 @@ def retrieve(ctx: RequestContext) -> dict[str, Any]:
 
 def delete(ctx: RequestContext) -> dict[str, Any]:
     found = _video(ctx)
-    ctx.ns.collection(VIDEOS).remove(found.id)
-    (ctx.ns.slots.get(_service(ctx).ACTIVE) or {}).pop(found.id, None)
-    _service(ctx).index.pop(found.id, None)
+    _service(ctx).forget(ctx.ns, found)
     return deleted(found.id, "video.deleted")
 
 
