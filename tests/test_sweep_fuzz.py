@@ -46,3 +46,47 @@ def test_vector_store_file_with_a_special_token(client: Any) -> None:
     store = client.vector_stores.create(name="docs")
     added = client.vector_stores.files.upload_and_poll(vector_store_id=store.id, file=("notes.txt", SPECIAL.encode()))
     assert added.status == "completed" and added.last_error is None
+
+
+def test_moderation_image_with_an_empty_url_is_refused(client: Any) -> None:
+    import openai
+
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.moderations.create(
+            model="omni-moderation-latest", input=[{"type": "image_url", "image_url": {"url": ""}}]
+        )
+    assert caught.value.param == "input[0].image_url.url"
+    assert caught.value.code == "invalid_value"
+    assert "expected a valid http(s) or data URL, but got ''" in caught.value.message
+
+
+def test_moderation_image_url_still_accepted(client: Any) -> None:
+    result = client.moderations.create(
+        model="omni-moderation-latest",
+        input=[{"type": "text", "text": "hi"}, {"type": "image_url", "image_url": {"url": "https://x.test/a.png"}}],
+    )
+    assert len(result.results) == 1
+
+
+def test_vector_store_search_with_an_empty_query_array(client: Any) -> None:
+    import openai
+
+    store = client.vector_stores.create(name="empty query")
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.vector_stores.search(vector_store_id=store.id, query=[])
+    assert caught.value.param == "query"
+    assert caught.value.code == "empty_array"
+    assert caught.value.body["message"] == (
+        "Invalid 'query': empty array. Expected an array with minimum length 1, but got an empty array instead."
+    )
+
+
+@pytest.mark.mockapi(validate_requests=False)  # the handler's own check, as with the contract layer off
+def test_vector_store_search_names_a_non_string_query(client: Any) -> None:
+    import openai
+
+    store = client.vector_stores.create(name="bad query")
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.vector_stores.search(vector_store_id=store.id, query=["ok", 3])  # type: ignore[list-item]
+    assert caught.value.param == "query[1]"
+    assert caught.value.body["message"] == "Invalid type for 'query[1]': expected a string, but got an integer instead."

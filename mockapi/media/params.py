@@ -107,6 +107,25 @@ def model(ns: Namespace, body: dict[str, Any], kinds: tuple[str, ...], endpoint:
     return info
 
 
+def check_image_url(url: str, param: str) -> None:
+    """An image the caller names by URL must be http(s) or an image ``data:`` URL (the spec's ``format: uri``).
+
+    Found by contract fuzzing: an empty or relative URL was accepted (and echoed, breaking the response
+    schema). One wording for every surface that takes one; chosen (contracts/README.md)."""
+    if not is_image_url(url):
+        raise errors.invalid_request(
+            f"Invalid '{param}': expected a valid http(s) or data URL, but got {url!r}.", param=param,
+            code="invalid_value",
+        )
+
+
+def is_image_url(url: str) -> bool:
+    scheme, _, rest = url.partition(":")
+    if scheme.lower() == "data":
+        return rest.startswith("image/")
+    return scheme.lower() in ("http", "https") and rest.startswith("//") and len(rest) > 2 and " " not in url
+
+
 # -- errors in the real API's wording (core.md §1.2) ----------------------------------------------
 
 

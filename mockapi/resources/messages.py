@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from mockapi import errors
 from mockapi.common import deleted, lookup, paginate, required, validate_metadata
 from mockapi.context import RequestContext
+from mockapi.media.params import check_image_url
 from mockapi.runs import objects, params
 from mockapi.runs.records import ThreadRecord
 from mockapi.vectors.service import HELPER_EXPIRY
@@ -89,22 +90,10 @@ def _content(value: Any, name: str) -> list[dict[str, Any]]:
         required(inner, key, str, f"{where}.{kind}")
         if kind == "image_file":
             params.file_id(inner[key], f"{where}.image_file.file_id")
-        if kind == "image_url" and not _is_image_url(inner[key]):
-            # Found by contract fuzzing: an empty or relative URL was stored and echoed, breaking the
-            # response schema (format: uri). Wording chosen (contracts/README.md).
-            raise errors.invalid_request(
-                f"Invalid '{where}.image_url.url': expected a valid http(s) or data URL, but got {inner[key]!r}.",
-                param=f"{where}.image_url.url", code="invalid_value",
-            )
+        if kind == "image_url":
+            check_image_url(inner[key], f"{where}.image_url.url")
         parts.append({"type": kind, kind: {key: inner[key], "detail": inner.get("detail") or "auto"}})
     return parts
-
-
-def _is_image_url(url: str) -> bool:
-    scheme, _, rest = url.partition(":")
-    if scheme.lower() == "data":
-        return rest.startswith("image/")
-    return scheme.lower() in ("http", "https") and rest.startswith("//") and len(rest) > 2 and " " not in url
 
 
 def _attachments(value: Any, name: str) -> list[dict[str, Any]]:

@@ -75,6 +75,7 @@ def _inputs(raw: Any, omni: bool) -> list[tuple[str, list[str]]]:
         elif kind == "image_url" and isinstance(part.get("image_url"), dict) and isinstance(
             part["image_url"].get("url"), str
         ):
+            params.check_image_url(part["image_url"]["url"], f"input[{i}].image_url.url")
             images.append(part["image_url"]["url"])
         elif kind not in ("text", "image_url"):
             raise errors.invalid_value(f"input[{i}].type", kind, ["text", "image_url"])

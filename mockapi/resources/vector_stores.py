@@ -264,13 +264,24 @@ def list_batch_files(ctx: RequestContext) -> dict[str, Any]:
 # -- search ------------------------------------------------------------------------------------------------------
 
 
+def _queries(query: Any) -> list[str]:
+    """``query``: a string or a non-empty array of strings; each problem named as the real API names it."""
+    if isinstance(query, str):
+        return [query]
+    if not isinstance(query, list):
+        raise params.invalid_type("query", "one of a string or array of strings", query)
+    if not query:
+        raise _empty("query")
+    for i, item in enumerate(query):
+        if not isinstance(item, str):
+            raise params.invalid_type(f"query[{i}]", "a string", item)
+    return query
+
+
 def search_store(ctx: RequestContext) -> dict[str, Any]:
     body = ctx.body
     params.only(body, ("query", "rewrite_query", "max_num_results", "filters", "ranking_options"))
-    query = params.require(body, "query")
-    queries = [query] if isinstance(query, str) else query
-    if not isinstance(queries, list) or not queries or not all(isinstance(q, str) for q in queries):
-        raise params.invalid_type("query", "a string or an array of strings", query)
+    queries = _queries(params.require(body, "query"))
     if body.get("rewrite_query"):
         queries = [search.rewrite(q) for q in queries]
     limit = body.get("max_num_results", 10)
