@@ -173,7 +173,7 @@ class Dispatcher:
                 headers={}, api_key=api_key, owner=owner, request_id=rid,
             )
             ctx.internal = True
-            if route.body == "json":
+            if route.body_for("application/json") == "json":
                 if errors.nested_too_deep(body):  # a batch line: parsed by the batch service, not _parse_json
                     raise errors.invalid_json()
                 self._check_json_body(body, route)
@@ -235,11 +235,12 @@ class Dispatcher:
             ctx.query = op.validate_query(raw_query)
         else:
             ctx.query = {k: v[0] if len(v) == 1 else v for k, v in raw_query.items()}
-        if route.body == "json":
+        mode = route.body_for(ctx.headers.get("content-type", ""))
+        if mode == "json":
             limit = self.fake.config.extra.get("max_json_bytes") or MAX_JSON_BYTES
             ctx.body = _parse_json(await _receive_body(receive, limit, _json_too_large), ctx.headers)
             self._check_json_body(ctx.body, route)
-        elif route.body == "multipart":
+        elif mode == "multipart":
             fields = await _read_multipart(scope, receive, ctx.headers, self.fake.config.max_file_bytes)
             ctx.body = op.coerce_form(fields) if op is not None else _flatten(fields)
             if validate:

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from mockapi.context import RequestContext
 
 Handler = Callable[["RequestContext"], Any]
+# A body mode for operations the spec declares with both media types (POST /images/edits): the request's
+# Content-Type picks the reader and the schema it is validated against.
+JSON_OR_MULTIPART = "json|multipart"
 
 
 @dataclass
@@ -23,13 +26,22 @@ class Route:
     method: str
     path: str
     handler: Handler
-    # "json", "multipart" or "none": how the request body is read.
+    # "json", "multipart", JSON_OR_MULTIPART or "none": how the request body is read.
     body: str = "json"
     # Assistants-family routes need `OpenAI-Beta: assistants=v2`.
     beta: bool = False
     # Set by the dispatcher at start-up: the contract operation, if the spec has it.
     operation: Any = None
     name: str = ""
+
+    def body_for(self, content_type: str) -> str:
+        """How a request with this Content-Type is read: "json", "multipart" or "none".
+
+        A route taking both reads JSON only when it is sent as JSON, so anything else still gets the
+        multipart route's Content-Type error."""
+        if self.body != JSON_OR_MULTIPART:
+            return self.body
+        return "json" if content_type.split(";")[0].strip().lower() == "application/json" else "multipart"
 
 
 @dataclass

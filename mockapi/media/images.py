@@ -136,6 +136,21 @@ def generate(prompt: str, index: int, size: str, base: Image.Image | None = None
     return picture
 
 
+def stand_in(url: str, size: tuple[int, int] = (1024, 1024)) -> bytes:
+    """A PNG for an http(s) image URL: the fake has no internet, so the same URL always "downloads" the same
+    made-up picture (RGBA, so it can serve as a mask too)."""
+    picture = _generated(f"url\x00{url}", 0, *size).convert("RGBA")
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+def mime_of(data: bytes) -> str | None:
+    """The MIME type of the picture in ``data`` (from its bytes), or None when it is not one."""
+    picture = decode(data)
+    return None if picture is None else Image.MIME.get(picture.format or "", "application/octet-stream")
+
+
 def encode(picture: Image.Image, fmt: str = "png", compression: int = 100, transparent: bool = False) -> bytes:
     buffer = io.BytesIO()
     if transparent and fmt != "jpeg":  # a real alpha channel: fading out towards the bottom

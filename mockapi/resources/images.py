@@ -3,7 +3,8 @@
 Rules by model family (core.md §6) live in mockapi.media.images; pictures are
 real PNG/JPEG/WEBP at the requested size. DALL-E results are URLs served by
 the fake (``/__mockapi__/images/...``) or b64_json; GPT image models always
-return b64_json with usage, and stream partial images when asked.
+return b64_json with usage, and stream partial images when asked. Edits also take
+a JSON body naming images by file id, data URL or http(s) URL (GPT models only).
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from starlette.routing import Route
 
 from mockapi import errors, tokens
 from mockapi.catalog import ModelInfo
+from mockapi.chat.request import image_url_problem
 from mockapi.context import RequestContext, UploadedFile
 from mockapi.media import images as media
 from mockapi.media import params
+from mockapi.resources.files import get_file
+from mockapi.routing import JSON_OR_MULTIPART
 from mockapi.streaming import EventStream, SSEEvent
 
 if TYPE_CHECKING:
@@ -35,7 +39,8 @@ def install(fake: Fake) -> None:
     store = media.ImageStore(fake)
     fake.services["images"] = store
     fake.router.add("POST", "/images/generations", generate)
-    fake.router.add("POST", "/images/edits", edit, body="multipart")
+    # The spec declares both bodies: multipart uploads, or JSON naming images by URL or file id.
+    fake.router.add("POST", "/images/edits", edit, body=JSON_OR_MULTIPART)
     fake.router.add("POST", "/images/variations", variation, body="multipart")
     # Served without auth and even with the control plane off: the URLs are part of the API's answers.
     prefix = media.URL_PATH.removeprefix("/__mockapi__")
@@ -72,18 +77,22 @@ def generate(ctx: RequestContext) -> dict[str, Any] | EventStream:
 def edit(ctx: RequestContext) -> dict[str, Any] | EventStream:
     body = ctx.body
     opts = _options(ctx, body, default_model="gpt-image-1.5", default_size=None)
+    as_json = _sent_as_json(ctx)
+    if as_json and not opts.rules.gpt:
+        raise _json_needs_gpt(opts.info.id)
     if opts.rules.family == "dall-e-3":
         raise errors.invalid_value("model", opts.info.id, ["gpt-image-1.5", "gpt-image-1", "gpt-image-1-mini",
                                                           "dall-e-2"])
-    uploads = params.files(body, "image")
+    uploads = _json_images(ctx, body) if as_json else params.files(body, "image")
     if not uploads:
         raise errors.missing_parameter("image")
-    mask = params.files(body, "mask")
     if opts.rules.gpt:
-        sources = _gpt_inputs(uploads)
+        sources = _gpt_inputs(uploads, indexed=as_json)
+        mask = _json_mask(ctx, body, sources[0]) if as_json else params.files(body, "mask")
         if mask:
             _mask(mask[0], sources[0], gpt=True)
     else:
+        mask = params.files(body, "mask")
         sources = [_dalle2_edit_input(uploads, bool(mask))]
         if mask:
             _mask(mask[0], sources[0], gpt=False)
@@ -187,23 +196,99 @@ def _resolved_size(opts: Options, source: Image.Image | None) -> str:
     return media.size_for(source) if source is not None else "1024x1024"
 
 
-def _gpt_inputs(uploads: list[UploadedFile]) -> list[Image.Image]:
+def _gpt_inputs(uploads: list[UploadedFile], *, indexed: bool = False) -> list[Image.Image]:
+    """Decoded GPT edit inputs; ``indexed`` names each one's param ``images[i]`` (JSON) rather than ``image``."""
     if len(uploads) > 16:
-        raise errors.array_too_long("image", 16, len(uploads))
+        raise errors.array_too_long("images" if indexed else "image", 16, len(uploads))
     sources = []
     for i, upload in enumerate(uploads):
+        param = f"images[{i}]" if indexed else "image"
         if upload.content_type.split(";")[0].strip() not in GPT_MIMETYPES:
-            raise _mimetype("image", upload, GPT_MIMETYPES)
+            raise _mimetype(param, upload, GPT_MIMETYPES)
         if len(upload.data) >= 50 * MB:
-            raise errors.invalid_request(f"Image {i + 1} is too large. Images must be less than 50MB.", param="image")
+            raise errors.invalid_request(f"Image {i + 1} is too large. Images must be less than 50MB.", param=param)
         picture = media.decode(upload.data)
         if picture is None:
             raise errors.invalid_request(
-                f"Invalid image file or mode for image {i + 1}, please check your image file.", param="image",
+                f"Invalid image file or mode for image {i + 1}, please check your image file.", param=param,
                 code="invalid_image_file",
             )
         sources.append(picture)
     return sources
+
+
+# -- JSON edits: images referenced by URL or file id ---------------------------------------------------
+
+
+def _sent_as_json(ctx: RequestContext) -> bool:
+    # A batch line (no headers) is JSON too.
+    return not (ctx.header("content-type") or "").startswith("multipart/form-data")
+
+
+def _json_needs_gpt(model: str) -> errors.APIError:
+    # Wording chosen after the spec's "JSON edits support GPT image models only" (contracts/README.md).
+    return errors.APIError(
+        400, f"Invalid value: '{model}'. Image edits sent as JSON support GPT image models only; DALL-E edits "
+        "require multipart/form-data (dall-e-2 only).", param="model", code="invalid_value",
+    )
+
+
+def _json_images(ctx: RequestContext, body: dict[str, Any]) -> list[UploadedFile]:
+    """``images: [ImageRefParam]``, each resolved to the bytes an upload would have carried."""
+    for name in ("image", "image[]"):
+        if name in body:
+            raise params.unknown_parameter(name)  # the multipart field; JSON takes `images`
+    refs = body.get("images")
+    if refs is None:
+        raise errors.missing_parameter("images")
+    if not isinstance(refs, list):
+        raise params.invalid_type("images", "an array", refs)
+    if not refs:
+        raise params.empty_array("images")
+    if len(refs) > 16:
+        raise errors.array_too_long("images", 16, len(refs))
+    return [_reference(ctx, ref, f"images[{i}]", None) for i, ref in enumerate(refs)]
+
+
+def _json_mask(ctx: RequestContext, body: dict[str, Any], source: Image.Image) -> list[UploadedFile]:
+    ref = body.get("mask")
+    # A mask named by http(s) URL stands in at the image's size, so it can pass the same-size check.
+    return [] if ref is None else [_reference(ctx, ref, "mask", source.size)]
+
+
+def _reference(ctx: RequestContext, ref: Any, param: str, size: tuple[int, int] | None) -> UploadedFile:
+    """One ImageRefParam: exactly one of ``image_url`` (http(s) or data URL) or ``file_id``."""
+    if not isinstance(ref, dict):
+        raise params.invalid_type(param, "an object", ref)
+    for key in ref:
+        if key not in ("image_url", "file_id"):
+            raise params.unknown_parameter(f"{param}.{key}")
+    given = [key for key in ("image_url", "file_id") if ref.get(key) is not None]
+    if len(given) != 1:
+        raise errors.invalid_request(  # wording chosen (contracts/README.md)
+            f"Invalid '{param}': provide exactly one of 'image_url' or 'file_id'.", param=param,
+            code="invalid_value",
+        )
+    key = given[0]
+    value = ref[key]
+    if not isinstance(value, str):
+        raise params.invalid_type(f"{param}.{key}", "a string", value)
+    if key == "file_id":
+        stored = get_file(ctx.ns, value, ctx.now)
+        # Typed from its bytes: a file that is no picture gets the invalid-image 400 an upload gets.
+        return UploadedFile(stored.obj["filename"], media.mime_of(stored.data) or "image/png", stored.data)
+    return _from_url(value, f"{param}.image_url", size)
+
+
+def _from_url(url: str, param: str, size: tuple[int, int] | None) -> UploadedFile:
+    problem = image_url_problem(url)
+    if problem is not None:  # Responses' real wording for its input_image.image_url
+        raise errors.APIError(400, f"Invalid '{param}'. {problem}", param=param, code="invalid_value")
+    if url[:5].lower() == "data:":
+        header, _, payload = url.partition(",")
+        mime = header[5:].split(";")[0].strip().lower()
+        return UploadedFile(param, mime, base64.b64decode("".join(payload.split())))
+    return UploadedFile(url, "image/png", media.stand_in(url, size or (1024, 1024)))
 
 
 def _dalle2_edit_input(uploads: list[UploadedFile], has_mask: bool) -> Image.Image:
