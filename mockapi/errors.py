@@ -58,6 +58,14 @@ def missing_parameter(param: str) -> APIError:
     return APIError(400, f"Missing required parameter: '{param}'.", param=param, code="missing_required_parameter")
 
 
+def empty_array(param: str) -> APIError:
+    # Real for 'messages' (core.md §1.2); the same pattern for any array the API wants non-empty.
+    return APIError(
+        400, f"Invalid '{param}': empty array. Expected an array with minimum length 1, but got an empty array "
+        "instead.", param=param, code="empty_array",
+    )
+
+
 def invalid_value(param: str, value: Any, supported: list[str] | None = None) -> APIError:
     message = f"Invalid value: {_show(value)}."
     if supported:

@@ -147,10 +147,7 @@ def _messages(body: dict[str, Any]) -> list[dict[str, Any]]:
     if not isinstance(messages, list):
         raise errors.wrong_type("messages", messages, list)
     if not messages:
-        raise errors.APIError(
-            400, "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty "
-            "array instead.", param="messages", code="empty_array",
-        )
+        raise errors.empty_array("messages")
     for i, message in enumerate(messages):
         if not isinstance(message, dict):
             raise errors.wrong_type(f"messages[{i}]", message, dict)

@@ -144,14 +144,6 @@ def invalid_type(name: str, expected: str, got: Any) -> errors.APIError:
     return errors.invalid_type(name, expected, got, kind=_json_kind(got))
 
 
-def empty_array(name: str) -> errors.APIError:
-    # Real wording for 'messages' (core.md); the same pattern for any array with minItems 1.
-    return errors.APIError(
-        400, f"Invalid '{name}': empty array. Expected an array with minimum length 1, but got an empty array "
-        "instead.", param=name, code="empty_array",
-    )
-
-
 def unknown_parameter(name: str) -> errors.APIError:
     # Real (vercel/ai#6102): gpt-image-1 given response_format.
     return errors.APIError(400, f"Unknown parameter: '{name}'.", param=name, code="unknown_parameter")

@@ -70,10 +70,7 @@ def _inputs(raw: Any, info: ModelInfo) -> tuple[list[str], list[int]]:
     else:
         raise errors.invalid_request(INVALID_INPUT)
     if not items:
-        raise errors.APIError(
-            400, "Invalid 'input': empty array. Expected an array with minimum length 1, but got an empty array "
-            "instead.", param="input", code="empty_array",
-        )
+        raise errors.empty_array("input")
     if len(items) > MAX_INPUTS:
         raise errors.array_too_long("input", MAX_INPUTS, len(items))
     texts: list[str] = []

@@ -244,7 +244,7 @@ def _json_images(ctx: RequestContext, body: dict[str, Any]) -> list[UploadedFile
     if not isinstance(refs, list):
         raise params.invalid_type("images", "an array", refs)
     if not refs:
-        raise params.empty_array("images")
+        raise errors.empty_array("images")
     if len(refs) > 16:
         raise errors.array_too_long("images", 16, len(refs))
     return [_reference(ctx, ref, f"images[{i}]", None) for i, ref in enumerate(refs)]

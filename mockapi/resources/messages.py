@@ -70,10 +70,7 @@ def _content(value: Any, name: str) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         raise params.invalid_type(name, "one of a string or array of objects", value)
     if not value:
-        raise errors.APIError(
-            400, f"Invalid '{name}': empty array. Expected an array with minimum length 1, but got an empty array "
-            "instead.", param=name, code="empty_array",
-        )
+        raise errors.empty_array(name)
     parts = []
     for i, part in enumerate(value):
         where = f"{name}[{i}]"

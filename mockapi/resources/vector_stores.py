@@ -214,14 +214,14 @@ def create_batch(ctx: RequestContext) -> dict[str, Any]:
     if file_ids is not None:
         ids = params.array(body, "file_ids", 2000) or []
         if not ids:
-            raise _empty("file_ids")
+            raise errors.empty_array("file_ids")
         shared = {"chunking_strategy": body.get("chunking_strategy"), "attributes": _attributes(body.get("attributes"))}
         entries = [{"file_id": str(f), **shared} for f in ids]
         param = "file_ids"
     else:
         items = params.array(body, "files", 2000) or []
         if not items:
-            raise _empty("files")
+            raise errors.empty_array("files")
         entries = []
         for i, item in enumerate(items):
             if not isinstance(item, dict) or not isinstance(item.get("file_id"), str):
@@ -234,12 +234,6 @@ def create_batch(ctx: RequestContext) -> dict[str, Any]:
     batch = service.create_batch(ctx.ns, store, entries, ctx.fake.clock.now(), param)
     return _polled(ctx, service.render_batch(batch))
 
-
-def _empty(name: str) -> errors.APIError:
-    return errors.APIError(
-        400, f"Invalid '{name}': empty array. Expected an array with minimum length 1, but got an empty array instead.",
-        param=name, code="empty_array",
-    )
 
 
 def retrieve_batch(ctx: RequestContext) -> dict[str, Any]:
@@ -271,7 +265,7 @@ def _queries(query: Any) -> list[str]:
     if not isinstance(query, list):
         raise params.invalid_type("query", "one of a string or array of strings", query)
     if not query:
-        raise _empty("query")
+        raise errors.empty_array("query")
     for i, item in enumerate(query):
         if not isinstance(item, str):
             raise params.invalid_type(f"query[{i}]", "a string", item)
