@@ -70,12 +70,15 @@ def compact(ctx: RequestContext) -> dict[str, Any]:
     rest (assistant messages, tool calls, reasoning, earlier compactions) becomes one opaque item that a later
     request takes as input. Nothing is stored."""
     req = request.parse(ctx)
-    kept = [item for item in req.context if item.get("type") == "message" and item.get("role") == "user"]
-    folded = [item for item in req.context if item not in kept]
-    summary = items.compaction(folded, req.model)
+    kept: list[dict[str, Any]] = []
+    folded: list[dict[str, Any]] = []
+    for item in req.context:
+        user = item.get("type") == "message" and item.get("role") == "user"
+        (kept if user else folded).append(item)
+    item, summary = items.compaction(folded, req.model)
     thought = reasoning.tokens(req.info, None, None)
-    written = tokens.count(items.unseal(summary["encrypted_content"]) or "", req.model) + thought
+    written = tokens.count(summary, req.model) + thought
     return {
         "id": items.new_id("resp_"), "object": "response.compaction", "created_at": int(ctx.fake.clock.now()),
-        "output": [*kept, summary], "usage": render.usage(req.input_tokens(), written, thought),
+        "output": [*kept, item], "usage": render.usage(req.input_tokens(), written, thought),
     }

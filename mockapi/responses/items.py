@@ -178,12 +178,13 @@ def _compaction(item: dict[str, Any], param: str) -> dict[str, Any]:
     return {"id": item.get("id") or item_id("compaction"), "type": "compaction", "encrypted_content": sealed}
 
 
-def compaction(folded: list[dict[str, Any]], model: str) -> dict[str, Any]:
-    """One compaction item standing for ``folded`` (everything but the user's messages)."""
+def compaction(folded: list[dict[str, Any]], model: str) -> tuple[dict[str, Any], str]:
+    """One compaction item standing for ``folded`` (everything but the user's messages), and the summary it
+    seals."""
     said = " ".join(text for text in map(_said, folded) if text)
     summary = tokens.decode(tokens.encode(said, model)[:SUMMARY_TOKENS], model)
     sealed = SEALED + base64.urlsafe_b64encode(_SEAL_MARK + summary.encode()).decode()
-    return {"id": item_id("compaction"), "type": "compaction", "encrypted_content": sealed}
+    return {"id": item_id("compaction"), "type": "compaction", "encrypted_content": sealed}, summary
 
 
 def unseal(sealed: str) -> str | None:
