@@ -110,4 +110,4 @@ class VideoService(LifecycleService[Video, VideoRule]):
     def _progress(self, found: Video, upto: float, finished: bool) -> None:
         if found.timeline.phase == "in_progress" and found.obj["status"] == "in_progress":
             done = 100 if finished else int(found.timeline.progress(upto) * 100)
-            found.obj["progress"] = min(99, done) if found.fail is None else min(done, 99)
+            found.obj["progress"] = min(99, done)  # 100 only once completed
