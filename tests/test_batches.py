@@ -220,6 +220,10 @@ def test_create_errors(openai_client) -> None:
     with pytest.raises(openai.BadRequestError) as err:
         openai_client.batches.create(input_file_id=good, endpoint="/v1/audio/speech", completion_window="24h")
     assert err.value.param == "endpoint"
+    # The Videos API shut down: openai 3.63.0 says batch creation "no longer accepts this endpoint".
+    with pytest.raises(openai.BadRequestError) as err:
+        openai_client.batches.create(input_file_id=good, endpoint="/v1/videos", completion_window="24h")
+    assert err.value.param == "endpoint" and "/v1/videos" not in err.value.message.split("Supported values")[1]
     with pytest.raises(openai.BadRequestError) as err:
         openai_client.batches.create(input_file_id=good, endpoint=CHAT_URL, completion_window="48h")
     assert err.value.param == "completion_window"
