@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockapi import moderated
 from mockapi.chat import render, request, store, stream
 from mockapi.context import RequestContext
 from mockapi.streaming import EventStream
@@ -18,7 +19,13 @@ from mockapi.streaming import EventStream
 
 def create(ctx: RequestContext) -> dict[str, Any] | EventStream:
     req = request.parse(ctx)
-    gen = render.generate(req, ctx.fake.responder, ctx.owner, ctx.now)
+    moderator = moderated.for_request(ctx.fake, ctx.ns, req.body)
+    if moderator is None:
+        gen = render.generate(req, ctx.fake.responder, ctx.owner, ctx.now)
+    else:
+        gen = render.under_moderation(
+            req, moderator, ctx.now, lambda: render.generate(req, ctx.fake.responder, ctx.owner, ctx.now)
+        )
     if req.store:
         store.save(ctx.ns, render.completion_body(gen, req), req.body, ctx.request_id)
     if req.stream:

@@ -10,10 +10,11 @@ producer slices the very same ``Choice`` objects, so both forms agree.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mockapi import errors, reasoning, tokens, websearch
+from mockapi import errors, moderated, reasoning, tokens, websearch
 from mockapi.chat import text
 from mockapi.chat.request import ChatRequest
 from mockapi.ids import new_id
@@ -48,6 +49,7 @@ class Generation:
     service_tier: str
     choices: list[Choice]
     prompt_tokens: int
+    moderation: dict[str, Any] | None = None  # {input, output} when moderation was requested
 
     @property
     def completion_tokens(self) -> int:
@@ -73,6 +75,39 @@ def generate(req: ChatRequest, responder: Responder, owner: str, now: int) -> Ge
         id=new_id("chatcmpl-"), created=now, model=req.echo_model, fingerprint=fingerprint(req.echo_model),
         service_tier=req.service_tier, choices=choices, prompt_tokens=req.prompt_tokens(),
     )
+
+
+def under_moderation(
+    req: ChatRequest, moderator: moderated.Moderator, now: int, answer: Callable[[], Generation]
+) -> Generation:
+    """A generation under a ``moderation`` policy: a blocked input is not answered, a blocked output is withheld;
+    either way the choice ends with ``content_filter`` (the documented meaning of that finish reason)."""
+    asked = [m for m in req.messages if m.get("role") in ("system", "developer", "user")]
+    verdicts_in = [moderator.judge(*moderated.contents([message])) for message in asked]
+    if moderator.policy.block_input and any(moderated.flagged(v) for v in verdicts_in):
+        gen = Generation(
+            id=new_id("chatcmpl-"), created=now, model=req.echo_model,
+            fingerprint=fingerprint(req.echo_model), service_tier=req.service_tier,
+            choices=[Choice(i, None, None, [], "content_filter", 0) for i in range(req.n)],
+            prompt_tokens=req.prompt_tokens(),
+        )
+    else:
+        gen = answer()
+    verdicts_out = [moderator.judge(choice.content or "") for choice in gen.choices]
+    for choice, verdict in zip(gen.choices, verdicts_out, strict=True):
+        if moderator.policy.block_output and moderated.flagged(verdict):
+            choice.content, choice.content_ids, choice.annotations = None, [], []
+            choice.finish_reason = "content_filter"
+    gen.moderation = {"input": _results(verdicts_in), "output": _results(verdicts_out)}
+    return gen
+
+
+def _results(verdicts: list[dict[str, Any]]) -> dict[str, Any]:
+    failed = next((v for v in verdicts if v.get("type") == "error"), None)
+    if failed is not None:
+        return failed
+    model = verdicts[0]["model"] if verdicts else ""
+    return {"type": "moderation_results", "model": model, "results": verdicts}
 
 
 def _searched(reply: Reply, said: str) -> Reply:
@@ -198,6 +233,7 @@ def completion_body(gen: Generation, req: ChatRequest) -> dict[str, Any]:
         "usage": usage(gen.prompt_tokens, gen.completion_tokens, gen.reasoning_tokens),
         "service_tier": gen.service_tier,
         "system_fingerprint": gen.fingerprint,
+        **({"moderation": gen.moderation} if gen.moderation is not None else {}),
     }
 
 

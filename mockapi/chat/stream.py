@@ -45,9 +45,13 @@ def chunks(gen: Generation, req: ChatRequest) -> Iterator[SSEEvent]:
                 delta, logprobs, finish = plan[position]
                 entry = {"index": choice.index, "delta": delta, "logprobs": logprobs, "finish_reason": finish}
                 yield SSEEvent(_chunk(base, [entry], req, None))
-    if req.include_usage:
+    if req.include_usage or gen.moderation is not None:
+        # One last chunk without choices: the usage (when asked for) and the moderation results (when requested).
         usage = render.usage(gen.prompt_tokens, gen.completion_tokens, gen.reasoning_tokens)
-        yield SSEEvent(_chunk(base, [], req, usage))
+        last = _chunk(base, [], req, usage)
+        if gen.moderation is not None:
+            last["moderation"] = gen.moderation
+        yield SSEEvent(last)
     yield SSEEvent(DONE)
 
 

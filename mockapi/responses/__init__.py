@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockapi import reasoning, tokens
+from mockapi import moderated, reasoning, tokens
 from mockapi.chat.render import reply_error
 from mockapi.context import RequestContext
-from mockapi.responses import items, records, render, request, stream
+from mockapi.responses import items, options, records, render, request, stream
 from mockapi.responses.records import StoredResponse
 from mockapi.streaming import EventStream
 
@@ -28,13 +28,20 @@ from mockapi.streaming import EventStream
 def create(ctx: RequestContext) -> dict[str, Any] | EventStream:
     req = request.parse(ctx)
     now = ctx.fake.clock.now()
-    outcome = render.generate(req, ctx.fake, ctx.owner, now)
+    moderator = moderated.for_request(ctx.fake, ctx.ns, req.body)
+    if moderator is None:
+        outcome = render.generate(req, ctx.fake, ctx.owner, now)
+    else:
+        outcome = render.under_moderation(req, moderator, lambda: render.generate(req, ctx.fake, ctx.owner, now))
     if outcome.status == "failed" and not (req.background or req.stream):
         raise reply_error(outcome.error or {})  # a plain request fails like the chat surface does
     response_id = items.new_id("resp_")
     created = int(now)
     completed_at = created if outcome.status == "completed" else None
     final = render.response_body(req, response_id, created, outcome, status=outcome.status, completed_at=completed_at)
+    diagnostics = options.cache_diagnostics(req.body, final, req.context, ctx.ns, now)
+    if diagnostics is not None:
+        final["prompt_cache_diagnostics"] = diagnostics
     record = StoredResponse(
         body=final, input_items=req.input_items, prefix=req.prefix,
         conversation_id=req.conversation.id if req.conversation is not None else None,
@@ -78,7 +85,14 @@ def compact(ctx: RequestContext) -> dict[str, Any]:
     item, summary = items.compaction(folded, req.model)
     thought = reasoning.tokens(req.info, None, None)
     written = tokens.count(summary, req.model) + thought
-    return {
+    compacted = {
         "id": items.new_id("resp_"), "object": "response.compaction", "created_at": int(ctx.fake.clock.now()),
         "output": [*kept, item], "usage": render.usage(req.input_tokens(), written, thought),
+        **options.image(req.body, req.context),
     }
+    # SDK 3.63's CompactedResponse: the safety identifier used, and the tier "when reported" (when asked for).
+    if isinstance(req.body.get("safety_identifier"), str):
+        compacted["safety_identifier"] = req.body["safety_identifier"]
+    if req.body.get("service_tier") is not None:
+        compacted["service_tier"] = req.service_tier
+    return compacted

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import base64
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mockapi import reasoning, tokens, websearch
+from mockapi import moderated, reasoning, tokens, websearch
 from mockapi.chat import text as text_shaping
 from mockapi.chat.render import shape_calls
 from mockapi.responder import Reply, ToolCall, Turn
@@ -58,6 +59,7 @@ class Outcome:
     error: dict[str, Any] | None = None  # the scripted {code, message}
     delays: dict[str, float] = field(default_factory=dict)
     reasoning_tokens: int = 0  # included in output_tokens
+    moderation: dict[str, Any] | None = None  # {input, output} results when moderation was requested
 
 
 def generate(req: ResponseRequest, fake: Fake, owner: str, now: float) -> Outcome:
@@ -90,6 +92,24 @@ def generate(req: ResponseRequest, fake: Fake, owner: str, now: float) -> Outcom
             outcome.output.insert(0, reasoning_item(req, reply, turn, outcome.reasoning_tokens))
         return outcome
     raise AssertionError("unreachable: the last round always shapes a reply")
+
+
+def under_moderation(req: ResponseRequest, moderator: moderated.Moderator, answer: Callable[[], Outcome]) -> Outcome:
+    """The outcome under a ``moderation`` policy: a blocked input is not answered, a blocked output is dropped."""
+    asked = [item for item in req.input_items if item.get("type") == "message" and item.get("role") != "assistant"]
+    verdict_in = moderator.judge(*moderated.contents(asked))
+    if moderator.policy.block_input and moderated.flagged(verdict_in):
+        outcome = Outcome([], status="incomplete", incomplete="content_filter")
+    else:
+        outcome = answer()
+    said = [{"content": part} for item in outcome.output if item.get("type") == "message"
+            for part in item.get("content", []) if part.get("type") == "output_text"]  # fmt: skip
+    verdict_out = moderator.judge(*moderated.contents([{"content": [p["content"] for p in said]}]))
+    if moderator.policy.block_output and moderated.flagged(verdict_out) and outcome.status != "failed":
+        outcome.output = [item for item in outcome.output if item.get("type") != "message"]
+        outcome.status, outcome.incomplete = "incomplete", "content_filter"
+    outcome.moderation = {"input": verdict_in, "output": verdict_out}
+    return outcome
 
 
 def reasoning_item(req: ResponseRequest, reply: Reply, turn: Turn, thought: int) -> dict[str, Any]:
@@ -316,6 +336,9 @@ def response_body(
         "truncation": body.get("truncation") or "disabled",
         "metadata": req.metadata,
     }
+    response.update(req.extras)
+    if finished and outcome.moderation is not None:
+        response["moderation"] = outcome.moderation
     if finished and outcome.status != "failed":
         # left out until there is one
         response["usage"] = usage(req.input_tokens(), outcome.output_tokens, outcome.reasoning_tokens)

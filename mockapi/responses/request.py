@@ -27,7 +27,7 @@ from mockapi.context import RequestContext
 from mockapi.reasoning import EFFORT_TOKENS, check_effort, default_context, default_effort
 from mockapi.responder import Turn
 from mockapi.responses import items as item_store
-from mockapi.responses import records
+from mockapi.responses import options, records
 from mockapi.responses.records import Conversation, StoredResponse
 from mockapi.vectors import search
 
@@ -77,6 +77,7 @@ class ResponseRequest:
     top_logprobs: int = 0
     reasoning: dict[str, Any] = field(default_factory=lambda: {"effort": None, "summary": None})
     service_tier: str = "default"
+    extras: dict[str, Any] = field(default_factory=dict)  # response fields of the newer options (options.py)
     _input_tokens: int | None = None
 
     @property
@@ -132,6 +133,7 @@ def parse(ctx: RequestContext) -> ResponseRequest:
     _max_output_tokens(body, req)
     req.metadata = validate_metadata(body.get("metadata"))
     req.service_tier = chat_request.service_tier(body, req.info)
+    req.extras = options.echoed(body, req.context)
     _context_window(req)
     return req
 
