@@ -374,4 +374,22 @@ await scenario("AbortController", async () => {
   await new Promise((r) => setTimeout(r, 100)); // let the server notice the closed connections
 });
 
+await scenario("newer request options: moderation, background windows, prompt-cache diagnostics", async () => {
+  const c = make("sk-node2-options");
+  await control("POST", "moderations", { match: { contains: "zz-kraken" }, categories: ["violence"] });
+  const screen = { model: "omni-moderation-latest", policy: { input: { mode: "block" }, output: { mode: "block" } } };
+  const blocked = await c.responses.create({ model: "gpt-5.6-sol", input: "release the zz-kraken", moderation: screen });
+  ok("a flagged input is not answered", blocked.status === "incomplete" && blocked.incomplete_details.reason === "content_filter" && blocked.output.length === 0 && blocked.moderation.input.flagged === true, JSON.stringify(blocked.moderation?.input?.flagged));
+  const chat = await c.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hello" }], moderation: { model: "omni-moderation-latest" } });
+  ok("chat carries moderation_results", chat.moderation.input.type === "moderation_results" && chat.moderation.output.results[0].flagged === false, JSON.stringify(chat.moderation?.input?.type));
+  const queued = await c.responses.create({ model: "gpt-5.6-sol", input: "later", background: true, background_options: { completion_window: "8h" } });
+  ok("an 8h background window is queued", queued.status === "queued", queued.status);
+  const refused = await failsWith(() => c.responses.create({ model: "gpt-5.6-sol", input: "now", background_options: { completion_window: "2h" } }));
+  ok("a 2h window without background is a 400", refused instanceof OpenAI.BadRequestError && refused.param === "background_options.completion_window", String(refused));
+  const first = await c.responses.create({ model: "gpt-5.6-sol", input: "Plan a trip" });
+  const next = await c.responses.create({ model: "gpt-5.6-sol", input: "And then?", previous_response_id: first.id, prompt_cache_options: { ttl: "12h", comparison_response_id: first.id } });
+  ok("prompt cache diagnostics see the shared prefix", next.prompt_cache_diagnostics.type === "cache_hit" && next.prompt_cache_options.ttl === "12h", JSON.stringify(next.prompt_cache_diagnostics));
+  await control("DELETE", "moderations");
+});
+
 report();
