@@ -148,3 +148,51 @@ def test_variations(openai_client) -> None:
     with pytest.raises(openai.BadRequestError) as err:
         openai_client.images.create_variation(image=("in.png", _png()), model="dall-e-3")
     assert err.value.param == "model"
+
+
+def test_gif_and_svg_output(openai_client) -> None:
+    """The SDK's newer output formats: an animated GIF (frame_count, frame_duration_ms) and an SVG document."""
+    gif = openai_client.images.generate(
+        model="gpt-image-2", prompt="a lighthouse", size="1024x1536", output_format="gif", frame_count=4,
+        frame_duration_ms=104, complexity="low",
+    )
+    animation = Image.open(io.BytesIO(base64.b64decode(gif.data[0].b64_json)))
+    assert (gif.output_format, animation.format, animation.size) == ("gif", "GIF", (1024, 1536))
+    assert animation.n_frames == 4 and animation.info["duration"] == 100  # rounded to 10 ms
+    default = openai_client.images.generate(model="gpt-image-2", prompt="a lighthouse", output_format="gif")
+    assert Image.open(io.BytesIO(base64.b64decode(default.data[0].b64_json))).n_frames == 9
+    svg = openai_client.images.generate(
+        model="gpt-image-2", prompt="a lighthouse", size="1536x1024", output_format="svg",
+        svg={"model": "gpt-5.5", "reasoning": {"effort": "high"}},
+    )
+    document = base64.b64decode(svg.data[0].b64_json).decode()
+    assert svg.output_format == "svg" and document.startswith("<svg xmlns=") and 'viewBox="0 0 1536 1024"' in document
+    assert document.count("<rect ") == 256 and document.endswith("</svg>")
+    # A multipart edit sends the author as svg[model]; the answer follows the input's shape.
+    edited = openai_client.images.edit(
+        model="gpt-image-2", image=("in.png", _png((96, 64)), "image/png"), prompt="make it night",
+        output_format="svg", svg={"model": "gpt-5.5"},
+    )
+    assert edited.output_format == "svg" and b"<svg" in base64.b64decode(edited.data[0].b64_json)
+
+
+@pytest.mark.parametrize(
+    ("params", "param"),
+    [
+        ({"frame_count": 3}, "frame_count"),  # GIF-only
+        ({"output_format": "gif", "frame_count": 17}, "frame_count"),  # 2..16
+        ({"output_format": "gif", "stream": True}, "stream"),
+        ({"output_format": "gif", "output_compression": 50}, "output_compression"),
+        ({"output_format": "gif", "background": "transparent"}, "background"),  # png or webp only
+        ({"output_format": "svg", "n": 2}, "n"),
+        ({"output_format": "svg", "partial_images": 2, "stream": True}, "stream"),
+        ({"svg": {"model": "gpt-5.5"}}, "svg"),  # SVG-only
+        ({"output_format": "svg", "svg": {"model": "gpt-5.5", "reasoning": {"effort": "max"}}},
+         "svg.reasoning.effort"),
+        ({"complexity": "extreme"}, "complexity"),
+    ],
+)
+def test_gif_and_svg_output_rules(openai_client, params, param) -> None:
+    with pytest.raises(openai.BadRequestError) as caught:
+        openai_client.images.generate(model="gpt-image-2", prompt="a lighthouse", **params)
+    assert caught.value.body["param"] == param

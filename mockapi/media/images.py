@@ -22,20 +22,21 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from mockapi.ids import new_id
 
 if TYPE_CHECKING:
     from mockapi.fake import Fake
 
-CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
+CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp", "gif": "image/gif",
+                 "svg": "image/svg+xml"}
 DALLE2_SIZES = ("256x256", "512x512", "1024x1024")
 DALLE3_SIZES = ("1024x1024", "1792x1024", "1024x1792")
 GPT_SIZES = ("1024x1024", "1536x1024", "1024x1536", "auto")
 # GPT image parameters that DALL-E models do not know.
 GPT_ONLY = ("output_format", "output_compression", "background", "moderation", "partial_images", "stream",
-            "input_fidelity")
+            "input_fidelity", "complexity", "frame_count", "frame_duration_ms", "svg")
 # Output image tokens per image (OpenAI's published gpt-image-1 table), by quality and shape.
 OUTPUT_TOKENS = {
     ("low", True): 272, ("medium", True): 1056, ("high", True): 4160,
@@ -165,6 +166,37 @@ def encode(picture: Image.Image, fmt: str = "png", compression: int = 100, trans
     else:
         picture.save(buffer, "PNG", compress_level=1)
     return buffer.getvalue()
+
+
+def animate(picture: Image.Image, frames: int, frame_ms: int) -> bytes:
+    """An animated GIF: the picture panning once across ``frames`` frames, looping forever.
+
+    Quantized once (fast octree, 64 colours) and shifted in palette mode: every frame shares one palette, so
+    the encoder does not quantize each frame again (~10x faster for 1024x1024).
+    """
+    still = picture.convert("RGB").quantize(64, method=Image.Quantize.FASTOCTREE)
+    shots = [ImageChops.offset(still, picture.width * i // frames, 0) for i in range(frames)]
+    buffer = io.BytesIO()
+    shots[0].save(buffer, "GIF", save_all=True, append_images=shots[1:], duration=frame_ms, loop=0)
+    return buffer.getvalue()
+
+
+SVG_CELLS = 16  # the vector rendition: a grid of this many cells a side, each filled with the picture's colour there
+
+
+def vector(picture: Image.Image) -> bytes:
+    """An SVG document of the picture: one rectangle per grid cell (deterministic, like the raster forms)."""
+    width, height = picture.size
+    cells = picture.convert("RGB").resize((SVG_CELLS, SVG_CELLS), Image.Resampling.BOX)
+    cell_w, cell_h = width / SVG_CELLS, height / SVG_CELLS
+    shapes = []
+    for y in range(SVG_CELLS):
+        for x in range(SVG_CELLS):
+            r, g, b = cells.getpixel((x, y))  # type: ignore[misc]
+            shapes.append(f'<rect x="{x * cell_w:g}" y="{y * cell_h:g}" width="{cell_w:g}" height="{cell_h:g}" '
+                          f'fill="#{r:02x}{g:02x}{b:02x}"/>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}">' + "".join(shapes) + "</svg>").encode()
 
 
 def partial(picture: Image.Image, step: int, steps: int) -> Image.Image:

@@ -18,12 +18,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mockapi import errors, tokens
+from mockapi import catalog, errors, tokens
 from mockapi.catalog import ModelInfo
 from mockapi.chat.request import image_url_problem
 from mockapi.context import RequestContext, UploadedFile
 from mockapi.media import images as media
 from mockapi.media import params
+from mockapi.reasoning import check_effort
 from mockapi.resources.files import get_file
 from mockapi.routing import JSON_OR_MULTIPART
 from mockapi.streaming import EventStream, SSEEvent
@@ -62,6 +63,8 @@ class Options:
     background: str
     partial_images: int
     stream: bool
+    frames: int = 0  # GIF output: frames of the animation and the delay of each
+    frame_ms: int = 0
 
 
 # -- handlers -----------------------------------------------------------------------------------
@@ -160,24 +163,78 @@ def _options(ctx: RequestContext, body: dict[str, Any], *, default_model: str, d
     response_format = params.text(body, "response_format") or ("b64_json" if rules.gpt else "url")
     params.check_enum("response_format", response_format, ["url", "b64_json"])
     output_format = params.text(body, "output_format") or "png"
-    params.check_enum("output_format", output_format, ["png", "jpeg", "webp"])
+    params.check_enum("output_format", output_format, list(media.CONTENT_TYPES))
+    params.check_enum("complexity", params.text(body, "complexity"), ["low", "medium", "high"])
     compression = params.integer(body, "output_compression", 100)
     params.check_range("output_compression", compression, 0, 100, integer_=True)
     background = params.text(body, "background") or "auto"
     params.check_enum("background", background, ["transparent", "opaque", "auto"])
-    if background == "transparent" and output_format == "jpeg":
-        raise errors.invalid_request(  # wording unverified (contracts/README.md)
-            "Transparent background is not supported for the jpeg output format. Use png or webp.",
+    if background == "transparent" and output_format not in ("png", "webp"):
+        raise errors.invalid_request(  # wording unverified; the SDK: "set the output format to png or webp"
+            f"Transparent background is not supported for the {output_format} output format. Use png or webp.",
             param="background",
         )
     params.check_enum("moderation", params.text(body, "moderation"), ["low", "auto"])
     params.check_enum("input_fidelity", params.text(body, "input_fidelity"), ["high", "low"])
     partial_images = params.integer(body, "partial_images", 0)
     params.check_range("partial_images", partial_images, 0, 3, integer_=True)
-    return Options(
+    opts = Options(
         info, rules, prompt, n, size, quality, style, response_format, output_format, compression or 0,
         background, partial_images or 0, params.boolean(body, "stream"),
     )
+    _check_vector_and_animation(ctx, body, given, opts)
+    return opts
+
+
+# What GIF and SVG output cannot be combined with (the SDK's docstrings; the wording is ours), and the one
+# value of each that changes nothing and so is let through.
+GIF_EXCLUDES = ("stream", "partial_images", "mask", "output_compression")
+SVG_EXCLUDES = ("stream", "partial_images", "output_compression")
+HARMLESS = {"partial_images": 0, "output_compression": 100}
+
+
+def _check_vector_and_animation(ctx: RequestContext, body: dict[str, Any], given: set[str], opts: Options) -> None:
+    fmt = opts.output_format
+    for name in ("frame_count", "frame_duration_ms"):
+        if name in given and fmt != "gif":
+            raise errors.invalid_request(f"'{name}' is only supported with output_format=gif.", param=name)
+    if "svg" in given and fmt != "svg":
+        raise errors.invalid_request("'svg' is only supported with output_format=svg.", param="svg")
+    excluded = GIF_EXCLUDES if fmt == "gif" else SVG_EXCLUDES if fmt == "svg" else ()
+    for name in excluded:
+        if name in given and str(body.get(name)) != str(HARMLESS.get(name)):
+            raise errors.invalid_request(f"'{name}' is not supported with output_format={fmt}.", param=name)
+    if fmt == "svg" and opts.n != 1:
+        raise errors.invalid_request("SVG output requires n=1.", param="n")
+    if fmt == "svg":
+        _check_svg_author(ctx, body.get("svg"))
+    if fmt == "gif":
+        frames = params.integer(body, "frame_count", 9)
+        params.check_range("frame_count", frames, 2, 16, integer_=True)
+        delay = params.integer(body, "frame_duration_ms", 200)
+        params.check_range("frame_duration_ms", delay, 1, None, integer_=True)
+        # "GIF output rounds to the nearest 10 ms and caps the encoded delay at 655,350 ms per frame."
+        opts.frames, opts.frame_ms = frames or 9, min(round((delay or 200) / 10) * 10 or 10, 655_350)
+
+
+def _check_svg_author(ctx: RequestContext, svg: Any) -> None:
+    """``svg.model`` names the model that writes the SVG: it must exist; its effort must be one it takes."""
+    if not isinstance(svg, dict):
+        return
+    author = catalog.lookup(ctx.ns, str(svg.get("model")))
+    if author is None:
+        raise errors.model_not_found(str(svg.get("model")))
+    effort = (svg.get("reasoning") or {}).get("effort")
+    if effort is not None:
+        check_effort(author, effort, "svg.reasoning.effort")
+
+
+def _encode(opts: Options, picture: Image.Image, transparent: bool) -> bytes:
+    if opts.output_format == "gif":
+        return media.animate(picture, opts.frames, opts.frame_ms)
+    if opts.output_format == "svg":
+        return media.vector(picture)
+    return media.encode(picture, opts.output_format, opts.compression, transparent)
 
 
 def _n(body: dict[str, Any]) -> int:
@@ -366,7 +423,7 @@ def _respond(
 def _gpt_body(ctx: RequestContext, opts: Options, pictures: list[Image.Image], image_tokens: int) -> dict[str, Any]:
     transparent = opts.background == "transparent"
     data = [
-        {"b64_json": _b64(media.encode(p, opts.output_format, opts.compression, transparent))} for p in pictures
+        {"b64_json": _b64(_encode(opts, p, transparent))} for p in pictures
     ]
     return {
         "created": ctx.now,
