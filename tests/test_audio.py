@@ -259,3 +259,16 @@ def test_diarized_rendering_matches_the_contract() -> None:
     default = tx.diarized_segments(tx.Transcript("One. Two. Three."), 3.0, ["ann", "bob"])
     assert [s["speaker"] for s in default] == ["ann", "bob", "ann"]
     assert default[0]["start"] == 0 and default[-1]["end"] <= 3.0
+
+
+def test_gpt_transcribe_takes_keywords_and_language_hints(openai_client) -> None:
+    """openai 3.54's gpt-transcribe hints (multipart keywords[] / languages[]) are accepted and checked."""
+    audio = _speech(openai_client, "wav")
+    result = openai_client.audio.transcriptions.create(
+        model="gpt-transcribe", file=("hello.wav", audio), keywords=["mockapi", "fake"], languages=["en", "fr"],
+    )
+    assert result.text == SENTENCE
+    with pytest.raises(openai.BadRequestError) as caught:
+        openai_client.audio.transcriptions.create(model="gpt-transcribe", file=("hello.wav", audio),
+                                                  languages=["en", "klingon"])
+    assert caught.value.body["param"] == "languages[1]" and caught.value.code == "invalid_language_format"
