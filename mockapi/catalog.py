@@ -34,6 +34,7 @@ class ModelInfo:
     responses_only: bool = False  # ModelIdsResponses (o3-pro, *-codex, ...): not on /v1/chat/completions
     assistants: bool = True  # False: the Assistants API answers unsupported_model
     web_search: bool = False  # a search model (gpt-4o-search-preview): every chat answer searches the web first
+    audio: bool = False  # an audio chat model (gpt-audio-mini): audio in or out, spoken answers (chat/voice.py)
 
     def public(self) -> dict[str, Any]:
         return {"id": self.id, "object": "model", "created": self.created, "owned_by": self.owned_by}

@@ -577,3 +577,67 @@ def test_search_models_cite_the_pages_they_found(mockapi, openai_client) -> None
     mockapi.responder.script([{"text": "No news."}])
     scripted = openai_client.chat.completions.create(model="gpt-4o-mini-search-preview", messages=asked)
     assert scripted.choices[0].message.content == "No news." and scripted.choices[0].message.annotations == []
+
+
+# -- spoken answers (gpt-audio-mini) -----------------------------------------------------------------------
+
+SPOKEN = {"model": "gpt-audio-mini", "modalities": ["text", "audio"]}
+
+
+def test_spoken_answer_is_real_audio_with_its_transcript(openai_client) -> None:
+    import base64
+    import io
+    import wave
+
+    said = openai_client.chat.completions.create(
+        **SPOKEN, audio={"voice": "alloy", "format": "wav"}, messages=[{"role": "user", "content": "Say hello"}]
+    )
+    message = said.choices[0].message
+    assert message.content is None and re.fullmatch(r"audio_[0-9a-f]{32}", message.audio.id)
+    assert message.audio.transcript.startswith('You said: "Say hello"')
+    assert message.audio.expires_at > said.created and said.model == "gpt-audio-mini-2025-12-15"
+    with wave.open(io.BytesIO(base64.b64decode(message.audio.data))) as sound:
+        seconds = sound.getnframes() / sound.getframerate()
+        assert (sound.getnchannels(), sound.getframerate()) == (1, 24000)
+    assert seconds > len(message.audio.transcript) / 20  # speech takes time to say
+    details = said.usage.completion_tokens_details
+    assert details.audio_tokens > 0
+    assert said.usage.completion_tokens == details.audio_tokens + tokens.count(message.audio.transcript, "gpt-4o")
+    # The next turn refers back to the spoken answer by its id, as the docs show.
+    again = openai_client.chat.completions.create(
+        **SPOKEN, audio={"voice": "alloy", "format": "mp3"},
+        messages=[{"role": "user", "content": "Say hello"}, {"role": "assistant", "audio": {"id": message.audio.id}},
+                  {"role": "user", "content": "Once more"}],
+    )
+    assert again.choices[0].message.audio.transcript.startswith('You said: "Once more"')
+
+
+def test_spoken_answer_streams_transcript_and_pcm16(openai_client) -> None:
+    import base64
+
+    chunks = list(openai_client.chat.completions.create(
+        **SPOKEN, audio={"voice": "coral", "format": "pcm16"}, messages=[{"role": "user", "content": "Hi"}],
+        stream=True, stream_options={"include_usage": True},
+    ))  # fmt: skip
+    pieces = [c.choices[0].delta.audio for c in chunks if c.choices and c.choices[0].delta.audio]
+    assert pieces[0].id.startswith("audio_") and pieces[-1].expires_at and pieces[-1].id is None
+    transcript = "".join(p.transcript or "" for p in pieces)
+    pcm = b"".join(base64.b64decode(p.data) for p in pieces if p.data)  # each piece decodes on its own
+    assert transcript.startswith('You said: "Hi"') and len(pcm) % 2 == 0 and len(pcm) > 24000
+    assert all(c.choices[0].delta.content is None for c in chunks if c.choices)
+    assert chunks[-1].usage.completion_tokens_details.audio_tokens > 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "param", "wording"),
+    [
+        ({"model": "gpt-audio-mini"}, "model", "either input content or output modality contain audio"),
+        ({**SPOKEN, "model": "gpt-4o", "audio": {"voice": "alloy", "format": "wav"}}, "modalities", "audio output"),
+        (SPOKEN, "audio", "Missing required parameter"),
+        ({**SPOKEN, "audio": {"voice": "alloy", "format": "mp3"}, "stream": True}, "audio.format", "when stream=true"),
+    ],
+)
+def test_spoken_answer_errors(openai_client, kwargs, param, wording) -> None:
+    with pytest.raises(openai.BadRequestError) as caught:
+        openai_client.chat.completions.create(messages=[{"role": "user", "content": "x"}], **kwargs)
+    assert caught.value.body["param"] == param and wording in caught.value.message

@@ -100,7 +100,7 @@ SDK_MODELS_LEFT_OUT = {
     "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "o1-preview", "o1-preview-2024-09-12", "gpt-5.1-mini",
     "gpt-4o-audio-preview", "gpt-4o-audio-preview-2024-10-01", "gpt-4o-audio-preview-2024-12-17",
     "gpt-4o-audio-preview-2025-06-03", "gpt-4o-mini-audio-preview", "gpt-4o-mini-audio-preview-2024-12-17",
-    "gpt-audio-mini", "gpt-audio-mini-2025-12-15", "computer-use-preview", "computer-use-preview-2025-03-11",
+    "computer-use-preview", "computer-use-preview-2025-03-11",
     "gpt-daybreak-blue-latest", "gpt-daybreak-red-latest", "gpt-5.6-cyber", "gpt-6-cyber", "gpt-rosalind-research",
     "gpt-6-rosalind", "gpt-6.2-astra-law", "gpt-6-astra-healthcare", "gpt-6.1-sol-healthcare",
     "gpt-6.2-astra-healthcare", "gpt-6.2-sol-healthcare",

@@ -16,7 +16,9 @@ from typing import Any
 
 from mockapi import errors, moderated, reasoning, tokens, websearch
 from mockapi.chat import text
+from mockapi.chat import voice as voices
 from mockapi.chat.request import ChatRequest
+from mockapi.chat.voice import Voice
 from mockapi.ids import new_id
 from mockapi.responder import Reply, Responder, ToolCall
 
@@ -36,6 +38,8 @@ class Choice:
     annotations: list[dict[str, Any]] = field(default_factory=list)
     legacy_function: bool = False
     reasoning_tokens: int = 0
+    audio: dict[str, Any] | None = None  # message.audio of a spoken answer (content is then null)
+    audio_tokens: int = 0  # included in completion_tokens
 
 
 @dataclass
@@ -59,6 +63,10 @@ class Generation:
     def reasoning_tokens(self) -> int:
         return sum(c.reasoning_tokens for c in self.choices)
 
+    @property
+    def audio_tokens(self) -> int:
+        return sum(c.audio_tokens for c in self.choices)
+
 
 def generate(req: ChatRequest, responder: Responder, owner: str, now: int) -> Generation:
     turn = req.turn(owner)
@@ -71,6 +79,9 @@ def generate(req: ChatRequest, responder: Responder, owner: str, now: int) -> Ge
         if req.info.web_search and not scripted:
             reply = _searched(reply, turn.last_user_text)
         choices.append(shape(reply, req, index))
+    if req.voice is not None:
+        for choice in choices:
+            _speak(choice, req.voice, now)
     return Generation(
         id=new_id("chatcmpl-"), created=now, model=req.echo_model, fingerprint=fingerprint(req.echo_model),
         service_tier=req.service_tier, choices=choices, prompt_tokens=req.prompt_tokens(),
@@ -108,6 +119,16 @@ def _results(verdicts: list[dict[str, Any]]) -> dict[str, Any]:
         return failed
     model = verdicts[0]["model"] if verdicts else ""
     return {"type": "moderation_results", "model": model, "results": verdicts}
+
+
+def _speak(choice: Choice, voice: Voice, now: int) -> None:
+    """A spoken answer: the text becomes the audio's transcript; content is null (the real message shape)."""
+    if choice.content is None or choice.tool_calls:
+        return
+    choice.audio = voices.message_audio(choice.content, voice, now)
+    choice.audio_tokens = voices.tokens_for(choice.content)
+    choice.completion_tokens += choice.audio_tokens
+    choice.content, choice.annotations = None, []
 
 
 def _searched(reply: Reply, said: str) -> Reply:
@@ -230,7 +251,7 @@ def completion_body(gen: Generation, req: ChatRequest) -> dict[str, Any]:
         "created": gen.created,
         "model": gen.model,
         "choices": [choice_body(c, req) for c in gen.choices],
-        "usage": usage(gen.prompt_tokens, gen.completion_tokens, gen.reasoning_tokens),
+        "usage": usage(gen.prompt_tokens, gen.completion_tokens, gen.reasoning_tokens, gen.audio_tokens),
         "service_tier": gen.service_tier,
         "system_fingerprint": gen.fingerprint,
         **({"moderation": gen.moderation} if gen.moderation is not None else {}),
@@ -250,6 +271,8 @@ def message_body(choice: Choice) -> dict[str, Any]:
     message: dict[str, Any] = {
         "role": "assistant", "content": choice.content, "refusal": choice.refusal, "annotations": choice.annotations,
     }
+    if choice.audio is not None:
+        message["audio"] = choice.audio
     if choice.legacy_function:
         call = choice.tool_calls[0]
         message["function_call"] = {"name": call.name, "arguments": call.arguments}
@@ -281,14 +304,14 @@ def _salt(req: ChatRequest, choice: Choice, part: str) -> str:
     return f"{req.model}|{req.seed}|{choice.index}|{part}"
 
 
-def usage(prompt: int, completion: int, reasoning_tokens: int = 0) -> dict[str, Any]:
+def usage(prompt: int, completion: int, reasoning_tokens: int = 0, audio_tokens: int = 0) -> dict[str, Any]:
     return {
         "prompt_tokens": prompt,
         "completion_tokens": completion,
         "total_tokens": prompt + completion,
         "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
         "completion_tokens_details": {
-            "reasoning_tokens": reasoning_tokens, "audio_tokens": 0, "accepted_prediction_tokens": 0,
+            "reasoning_tokens": reasoning_tokens, "audio_tokens": audio_tokens, "accepted_prediction_tokens": 0,
             "rejected_prediction_tokens": 0,
         },
     }

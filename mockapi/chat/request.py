@@ -18,6 +18,8 @@ from typing import Any
 
 from mockapi import catalog, errors, tokens
 from mockapi.catalog import ModelInfo
+from mockapi.chat import voice as voices
+from mockapi.chat.voice import Voice
 from mockapi.common import typed, validate_metadata
 from mockapi.context import RequestContext
 from mockapi.reasoning import check_effort
@@ -59,6 +61,7 @@ class ChatRequest:
     store: bool = False
     metadata: dict[str, str] = field(default_factory=dict)
     service_tier: str = "default"
+    voice: Voice | None = None  # a spoken answer was asked for (modalities audio)
     body: dict[str, Any] = field(default_factory=dict)
     _prompt_tokens: int | None = None
 
@@ -113,6 +116,7 @@ def parse(ctx: RequestContext) -> ChatRequest:
     _sampling(body, req)
     _max_tokens(body, req)
     _streaming(body, req)
+    req.voice = voices.requested(body, messages, info, req.stream)
     req.store = bool(typed(body, "store", bool, False))
     req.metadata = validate_metadata(body.get("metadata"))
     req.service_tier = service_tier(body, info)

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from mockapi.chat import render, text
+from mockapi.chat import voice as voices
 from mockapi.chat.render import Choice, Generation
 from mockapi.chat.request import ChatRequest
 from mockapi.streaming import DONE, SSEEvent
@@ -47,7 +48,7 @@ def chunks(gen: Generation, req: ChatRequest) -> Iterator[SSEEvent]:
                 yield SSEEvent(_chunk(base, [entry], req, None))
     if req.include_usage or gen.moderation is not None:
         # One last chunk without choices: the usage (when asked for) and the moderation results (when requested).
-        usage = render.usage(gen.prompt_tokens, gen.completion_tokens, gen.reasoning_tokens)
+        usage = render.usage(gen.prompt_tokens, gen.completion_tokens, gen.reasoning_tokens, gen.audio_tokens)
         last = _chunk(base, [], req, usage)
         if gen.moderation is not None:
             last["moderation"] = gen.moderation
@@ -73,7 +74,12 @@ def choice_steps(choice: Choice, req: ChatRequest) -> list[Step]:
     steps: list[Step] = []
     want_logprobs = req.logprobs
     first: dict[str, Any] = {"role": "assistant"}
-    if choice.content is not None:
+    if choice.audio is not None:  # a spoken answer: no content, the transcript and the sound in delta.audio
+        first.update(content=None, refusal=None)
+        steps.append((first, None, None))
+        pieces = text.split_text(choice.audio["transcript"], req.model)
+        steps += [({"audio": delta}, None, None) for delta in voices.stream_deltas(choice.audio, pieces)]
+    elif choice.content is not None:
         first.update(content="", refusal=None)
         steps.append((first, {"content": [], "refusal": None} if want_logprobs else None, None))
         steps += _text_steps(choice, req, "content")
