@@ -33,6 +33,8 @@ _SHAPES: dict[str, tuple[int, str]] = {
     "step_": (24, _BASE62),
     "vs_": (24, _BASE62),
     "vsfb_": (24, _BASE62),
+    "cntr_": (48, _HEX),  # the documented examples: cntr_ + 48 hex, cfile_ + 32 hex
+    "cfile_": (32, _HEX),
     "video_": (48, _HEX),  # like Responses ids (resp_ + 48 hex); the docs only show "video_123"
 }
 

@@ -22,6 +22,7 @@ MODULES = [
     "messages",
     "runs",
     "vector_stores",
+    "containers",
     # Model endpoints
     "chat",
     "responses", "conversations",
