@@ -392,4 +392,22 @@ await scenario("newer request options: moderation, background windows, prompt-ca
   await control("DELETE", "moderations");
 });
 
+await scenario("containers and spoken chat answers", async () => {
+  const c = make("sk-node2-containers");
+  const source = await c.files.create({ file: await toFile(Buffer.from("a,b\n1,2\n"), "data.csv"), purpose: "user_data" });
+  const box = await c.containers.create({ name: "node-box", file_ids: [source.id] });
+  ok("a container starts running", /^cntr_[0-9a-f]{48}$/.test(box.id) && box.status === "running", JSON.stringify(box));
+  const up = await c.containers.files.create(box.id, { file: await toFile(Buffer.from([0, 1, 2, 255]), "raw.bin") });
+  const got = Buffer.from(await (await c.containers.files.content.retrieve(up.id, { container_id: box.id })).arrayBuffer());
+  ok("container file bytes round-trip", got.equals(Buffer.from([0, 1, 2, 255])), got.toString("hex"));
+  const files = await collect(c.containers.files.list(box.id));
+  ok("both files listed", files.length === 2 && files.every((f) => f.path.startsWith("/mnt/data/")), String(files.length));
+  await c.containers.delete(box.id);
+  const gone = await failsWith(() => c.containers.retrieve(box.id));
+  ok("a deleted container is a 404", gone instanceof OpenAI.NotFoundError, String(gone));
+  const spoken = await c.chat.completions.create({ model: "gpt-audio-mini", modalities: ["text", "audio"], audio: { voice: "alloy", format: "wav" }, messages: [{ role: "user", content: "hello" }] });
+  const wav = Buffer.from(spoken.choices[0].message.audio.data, "base64");
+  ok("a spoken answer is a WAV with its transcript", wav.subarray(0, 4).toString() === "RIFF" && spoken.choices[0].message.content === null && spoken.choices[0].message.audio.transcript.length > 0, wav.subarray(0, 4).toString());
+});
+
 report();
