@@ -543,8 +543,18 @@ def test_current_and_responses_only_models(openai_client, model, echoed) -> None
     assert [item.type for item in response.output] == ["reasoning", "message"]
     assert response.output_text.startswith('You said: "Hello there"')
     with pytest.raises(openai.BadRequestError) as caught:
-        ask(openai_client, model=model, temperature=0.5)
+        ask(openai_client, model=model, temperature=0.5, reasoning={"effort": "high"})
     assert caught.value.body["code"] == "unsupported_value"
+
+
+def test_sampling_controls_follow_the_reasoning_effort(openai_client) -> None:
+    """gpt-5.1 and later take temperature and top_p when they do not reason (effort none, their default)."""
+    assert ask(openai_client, model="gpt-5.4", temperature=0.2, top_p=0.9).status == "completed"
+    with pytest.raises(openai.BadRequestError) as caught:
+        ask(openai_client, model="gpt-5.4", temperature=0.2, reasoning={"effort": "low"})
+    assert caught.value.body["param"] == "temperature"
+    with pytest.raises(openai.BadRequestError):
+        ask(openai_client, model="o4-mini", temperature=0.2)  # o-series: no 'none' effort, so never
 
 
 def test_stateless_reasoning_with_encrypted_content(openai_client) -> None:

@@ -22,7 +22,7 @@ from mockapi.chat import voice as voices
 from mockapi.chat.voice import Voice
 from mockapi.common import typed, validate_metadata
 from mockapi.context import RequestContext
-from mockapi.reasoning import check_effort
+from mockapi.reasoning import check_effort, default_effort
 from mockapi.responder import Turn
 
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_-]+$")
@@ -586,7 +586,7 @@ def _sampling(body: dict[str, Any], req: ChatRequest) -> None:
     req.top_logprobs = int(top or 0)
     check_logit_bias(body.get("logit_bias"), req.info)
     if req.info.kind == "reasoning":
-        reasoning_limits(body)
+        reasoning_limits(body, req.info, body.get("reasoning_effort"))
 
 
 def check_logit_bias(bias: Any, info: ModelInfo) -> None:
@@ -611,7 +611,12 @@ def check_logit_bias(bias: Any, info: ModelInfo) -> None:
             )
 
 
-def reasoning_limits(body: dict[str, Any]) -> None:
+def reasoning_limits(body: dict[str, Any], info: ModelInfo, effort: Any) -> None:
+    """Sampling controls a reasoning model refuses, unless it does not reason: OpenAI's latest-model guide
+    allows temperature, top_p and logprobs from gpt-5.1 on when the effort is ``none`` (vercel/ai#10940), which is
+    also those models' default (langchain-ai/langchain#35424)."""
+    if (effort or default_effort(info)) == "none":
+        return
     for name in ("temperature", "top_p"):
         value = body.get(name)
         if value is not None and value != 1:

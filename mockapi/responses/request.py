@@ -359,7 +359,7 @@ def _sampling(body: dict[str, Any], req: ResponseRequest) -> None:
     if summary is not None and summary not in SUMMARIES:
         raise errors.invalid_value("reasoning.summary", summary, list(SUMMARIES))
     if req.info.kind == "reasoning":
-        chat_request.reasoning_limits(body)
+        chat_request.reasoning_limits(body, req.info, effort)
         check_effort(req.info, effort, "reasoning.effort")
         req.reasoning = {"effort": effort or default_effort(req.info), "summary": summary}
         # Newer than the spec (SDK 3.54): echoed as the effective values, only when asked for.
