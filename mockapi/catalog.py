@@ -52,6 +52,11 @@ def base_models() -> dict[str, ModelInfo]:
 
 
 @cache
+def ids_of_kind(kind: str) -> tuple[str, ...]:
+    return tuple(m.id for m in base_models().values() if m.kind == kind)
+
+
+@cache
 def base_listing() -> tuple[dict[str, Any], ...]:
     """The base models' public objects, built once (GET /models is a hot path)."""
     return tuple(m.public() for m in base_models().values())

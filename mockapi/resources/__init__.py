@@ -31,6 +31,7 @@ MODULES = [
     "moderations",
     "images",
     "audio",
+    "realtime",
     # Long-running jobs
     "fine_tuning",
     "batches",

@@ -1,0 +1,173 @@
+"""Realtime session tokens: ``/realtime/client_secrets`` (GA), ``/realtime/translations/client_secrets``, and the
+beta ``/realtime/sessions`` and ``/realtime/transcription_sessions``.
+
+A server mints an ephemeral key (``ek_…``) for a browser or phone, configured with a session; this is the part of
+the Realtime API that goes over HTTP, and what a backend's tests exercise. The answer is the session as the
+server applies it: the request's settings over the documented defaults (the document's own examples). No
+WebSocket or WebRTC endpoint is served: the key is not accepted anywhere. Choices: contracts/README.md.
+"""
+
+from __future__ import annotations
+
+import copy
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from mockapi import catalog, errors
+from mockapi.context import RequestContext
+from mockapi.ids import new_id
+from mockapi.media import params
+
+if TYPE_CHECKING:
+    from mockapi.fake import Fake
+
+DEFAULT_MODEL = "gpt-realtime"
+SECRET_SECONDS = (10, 7200, 600)  # min, max, default: the SDK's ExpiresAfter docstring
+TRANSCRIBERS = ("whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-transcribe-diarize",
+                "gpt-realtime-whisper", "gpt-transcribe")
+PCM = {"type": "audio/pcm", "rate": 24000}
+SERVER_VAD = {
+    "type": "server_vad", "threshold": 0.5, "prefix_padding_ms": 300, "silence_duration_ms": 200,
+    "idle_timeout_ms": None, "create_response": True, "interrupt_response": True,
+}
+# The GA session as the document's client-secret example shows it, before the request's settings.
+REALTIME_DEFAULTS: dict[str, Any] = {
+    "type": "realtime", "object": "realtime.session", "output_modalities": ["audio"], "instructions": "",
+    "tools": [], "tool_choice": "auto", "max_output_tokens": "inf", "tracing": None, "truncation": "auto",
+    "prompt": None, "expires_at": 0,
+    "audio": {
+        # transcription and noise_reduction are left out until asked for: the document's example shows them
+        # null, its schema allows only objects (the SDK reads both as None).
+        "input": {"format": PCM, "turn_detection": SERVER_VAD},
+        "output": {"format": PCM, "voice": "alloy", "speed": 1.0},
+    },
+}
+TRANSCRIPTION_DEFAULTS: dict[str, Any] = {
+    "type": "transcription", "object": "realtime.transcription_session", "expires_at": 0,
+    "audio": {"input": {"format": PCM, "turn_detection": SERVER_VAD}},
+}
+
+
+def install(fake: Fake) -> None:
+    fake.router.add("POST", "/realtime/client_secrets", create_client_secret)
+    fake.router.add("POST", "/realtime/translations/client_secrets", create_translation_secret)
+    fake.router.add("POST", "/realtime/sessions", create_beta_session)
+    fake.router.add("POST", "/realtime/transcription_sessions", create_beta_transcription_session)
+
+
+# -- GA ---------------------------------------------------------------------------------------------
+
+
+def create_client_secret(ctx: RequestContext) -> dict[str, Any]:
+    expires_at = _secret_expiry(ctx)
+    asked = ctx.body.get("session") or {"type": "realtime"}
+    if asked.get("type") == "transcription":
+        session = _merged(TRANSCRIPTION_DEFAULTS, asked)
+        _check_transcriber(session["audio"]["input"].get("transcription"), "session.audio.input.transcription")
+    else:
+        session = _merged(REALTIME_DEFAULTS, asked)
+        session["model"] = _realtime_model(ctx, asked.get("model"), "session.model")
+        _check_modalities(session["output_modalities"])
+    session["id"] = new_id("sess_")
+    return {"value": _secret(), "expires_at": expires_at, "session": session}
+
+
+def create_translation_secret(ctx: RequestContext) -> dict[str, Any]:
+    expires_at = _secret_expiry(ctx)
+    asked = ctx.body.get("session") or {}
+    session = _merged({"audio": {"input": {"transcription": None, "noise_reduction": None}, "output": {}}}, asked)
+    session.update(id=new_id("sess_"), type="translation", expires_at=expires_at)
+    session["model"] = params.required_text(asked, "model") if "model" in asked else "gpt-realtime-translate"
+    return {"value": _secret(), "expires_at": expires_at, "session": session}
+
+
+# -- beta (the SDK's client.beta.realtime: a flat session with its client_secret) --------------------
+
+
+def create_beta_session(ctx: RequestContext) -> dict[str, Any]:
+    body = ctx.body
+    modalities = body.get("modalities") or ["text", "audio"]
+    session = {
+        "id": new_id("sess_"), "object": "realtime.session",
+        "model": _realtime_model(ctx, body.get("model"), "model"), "modalities": modalities,
+        "instructions": body.get("instructions") or "", "voice": body.get("voice") or "alloy",
+        "input_audio_format": body.get("input_audio_format") or "pcm16",
+        "output_audio_format": body.get("output_audio_format") or "pcm16",
+        "input_audio_transcription": body.get("input_audio_transcription"),
+        "turn_detection": body.get("turn_detection", {k: v for k, v in SERVER_VAD.items() if v is not None}),
+        "tools": body.get("tools") or [], "tool_choice": body.get("tool_choice") or "auto",
+        "temperature": body.get("temperature", 0.8),
+        "max_response_output_tokens": body.get("max_response_output_tokens", "inf"),
+        "speed": body.get("speed", 1.0),
+    }
+    if body.get("tracing") is not None:  # left out otherwise: the document's schema has no null for it
+        session["tracing"] = body["tracing"]
+    return {**session, "client_secret": _beta_secret(ctx, body)}
+
+
+def create_beta_transcription_session(ctx: RequestContext) -> dict[str, Any]:
+    body = ctx.body
+    transcription = body.get("input_audio_transcription") or {"model": "gpt-4o-transcribe"}
+    _check_transcriber(transcription, "input_audio_transcription")
+    return {
+        "id": new_id("sess_"), "object": "realtime.transcription_session",
+        "modalities": body.get("modalities") or ["audio", "text"],
+        "turn_detection": body.get("turn_detection", {k: v for k, v in SERVER_VAD.items() if v is not None}),
+        "input_audio_format": body.get("input_audio_format") or "pcm16",
+        "input_audio_transcription": {"prompt": "", **transcription},  # no language null: the schema has none
+        "client_secret": _beta_secret(ctx, body),
+    }
+
+
+def _beta_secret(ctx: RequestContext, body: dict[str, Any]) -> dict[str, Any]:
+    seconds = ((body.get("client_secret") or {}).get("expires_after") or {}).get("seconds", SECRET_SECONDS[2])
+    params.check_range("client_secret.expires_after.seconds", seconds, 10, 7200, integer_=True)
+    return {"value": _secret(), "expires_at": ctx.now + int(seconds)}
+
+
+# -- shared -----------------------------------------------------------------------------------------
+
+
+def _secret() -> str:
+    return "ek_" + secrets.token_hex(16)  # the documented shape: ek_ + 32 hex
+
+
+def _secret_expiry(ctx: RequestContext) -> int:
+    low, high, default = SECRET_SECONDS
+    seconds = (ctx.body.get("expires_after") or {}).get("seconds", default)
+    params.check_range("expires_after.seconds", seconds, low, high, integer_=True)
+    return ctx.now + int(seconds)
+
+
+def _merged(defaults: dict[str, Any], asked: dict[str, Any]) -> dict[str, Any]:
+    """The defaults with the request's settings laid over them, object by object."""
+    merged = copy.deepcopy(defaults)
+    for key, value in asked.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _realtime_model(ctx: RequestContext, model: Any, param: str) -> str:
+    if model is None:
+        return DEFAULT_MODEL
+    info = catalog.lookup(ctx.ns, str(model))
+    if info is None or not (info.kind == "realtime" or info.audio):
+        raise errors.invalid_value(param, model, sorted(catalog.ids_of_kind("realtime")))  # wording: chosen
+    return info.id
+
+
+def _check_modalities(modalities: Any) -> None:
+    # The SDK: "It is not possible to request both `text` and `audio` at the same time." (wording chosen)
+    if isinstance(modalities, list) and len(set(modalities)) > 1:
+        raise errors.invalid_request(
+            "Invalid 'session.output_modalities': request either ['audio'] or ['text'], not both.",
+            param="session.output_modalities",
+        )
+
+
+def _check_transcriber(transcription: Any, param: str) -> None:
+    if isinstance(transcription, dict) and transcription.get("model") is not None:
+        params.check_enum(f"{param}.model", transcription["model"], list(TRANSCRIBERS))
