@@ -33,7 +33,11 @@ _SHAPES: dict[str, tuple[int, str]] = {
     "step_": (24, _BASE62),
     "vs_": (24, _BASE62),
     "vsfb_": (24, _BASE62),
-    "video_": (48, _HEX),  # like Responses ids (resp_ + 48 hex); the docs only show "video_123"
+    "video_": (48, _HEX),
+    # Evals: 32 hex, like the document's examples (eval_67abd54d9b0081909a86353f6fb9317a, evalrun_…, outputitem_…)
+    "eval_": (32, _HEX),
+    "evalrun_": (32, _HEX),
+    "outputitem_": (32, _HEX),  # like Responses ids (resp_ + 48 hex); the docs only show "video_123"
 }
 
 
