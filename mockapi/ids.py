@@ -36,6 +36,10 @@ _SHAPES: dict[str, tuple[int, str]] = {
     "cntr_": (48, _HEX),  # the documented examples: cntr_ + 48 hex, cfile_ + 32 hex
     "cfile_": (32, _HEX),
     "video_": (48, _HEX),  # like Responses ids (resp_ + 48 hex); the docs only show "video_123"
+    # Evals: 32 hex, like the document's examples (eval_67abd54d9b0081909a86353f6fb9317a, evalrun_…, outputitem_…)
+    "eval_": (32, _HEX),
+    "evalrun_": (32, _HEX),
+    "outputitem_": (32, _HEX),
 }
 
 

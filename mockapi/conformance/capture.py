@@ -52,7 +52,7 @@ class OperationIndex:
     def __init__(self, contract: Contract) -> None:
         self.contract = contract
         self._routes: list[tuple[int, re.Pattern[str], str, str]] = []
-        for method, path, _ in contract.operations():
+        for method, path, _ in [*contract.operations(), *contract.aliases()]:
             literal = sum(1 for part in path.split("/") if part and not part.startswith("{"))
             pattern = re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path)) + "$")
             self._routes.append((-literal, pattern, method, path))

@@ -21,7 +21,8 @@ def render() -> str:
     rows, missing = [], []
     for method, path, operation_id in sorted(contract.operations(), key=lambda o: (o[1], o[0])):
         (rows if (method, path) in implemented else missing).append(f"| `{method}` | `{path}` | {operation_id} |")
-    extra = sorted(implemented - {(m, p) for m, p, _ in contract.operations()})
+    aliases = {(m, p): op for m, p, op in contract.aliases()}
+    extra = sorted(implemented - {(m, p) for m, p, _ in contract.operations()} - set(aliases))
     lines = [
         "# Operations",
         "",
@@ -41,6 +42,10 @@ def render() -> str:
         *missing,
         "",
     ]
+    served_aliases = sorted(set(aliases) & implemented)
+    if served_aliases:
+        lines += ["## Paths the real API also uses for a documented operation (contracts/overlay.yaml `path_aliases`)",
+                  "", *[f"- `{m} {p}`: {aliases[(m, p)]}" for m, p in served_aliases], ""]
     if extra:
         lines += ["## Routes outside the official document", "", *[f"- `{m} {p}`" for m, p in extra], ""]
     return "\n".join(lines)

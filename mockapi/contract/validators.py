@@ -88,6 +88,15 @@ class Contract:
             for method in HTTP_METHODS:
                 if isinstance(item.get(method), dict):
                     self._operations[(method.upper(), path)] = Operation(self, method, path, item[method])
+        # Paths the real API (and its SDKs) use for an operation the document files under another path.
+        self._aliases: dict[tuple[str, str], Operation] = {}
+        for alias, entry in self.overlay.get("path_aliases", {}).items():
+            if alias == "source":
+                continue
+            method, path = alias.split(" ", 1)
+            target_method, target_path = entry["same_as"].split(" ", 1)
+            spec = document["paths"][target_path][target_method.lower()]
+            self._aliases[(method.upper(), path)] = Operation(self, method.lower(), path, spec)
 
     def _apply_patches(self, patches: dict[str, Any]) -> None:
         """Overlay ``schema_patches``: ``"Component/json/pointer": {keywords to set}`` (on a copy)."""
@@ -114,7 +123,14 @@ class Contract:
 
     def operation(self, method: str, path_template: str) -> Operation | None:
         """By the spec's path key, e.g. ``("GET", "/files/{file_id}")`` (no ``/v1`` prefix)."""
-        return self._operations.get((method.upper(), path_template))
+        key = (method.upper(), path_template)
+        found = self._operations.get(key)
+        return found if found is not None else self._aliases.get(key)
+
+    def aliases(self) -> Iterator[tuple[str, str, str]]:
+        """The overlay's ``path_aliases``: (METHOD, path template, operationId of the operation it serves)."""
+        for (method, path), op in self._aliases.items():
+            yield method, path, op.operation_id
 
     def operations(self) -> Iterator[tuple[str, str, str]]:
         """Every (METHOD, path template, operationId)."""
@@ -163,6 +179,11 @@ class Contract:
                         for p in op["parameters"]
                     ]
             paths[path] = item
+        for method, path, _ in self.aliases():
+            target = self.overlay["path_aliases"][f"{method} {path}"]["same_as"].split(" ", 1)
+            item = paths.setdefault(path, {k: v for k, v in paths[target[1]].items() if k not in HTTP_METHODS})
+            spec = paths[target[1]][target[0].lower()]
+            item[method.lower()] = {**spec, "operationId": spec.get("operationId", "") + "Alias"}
         return paths
 
     def extra_media(self, method: str, path_template: str, status: str) -> dict[str, Any]:

@@ -36,6 +36,9 @@ MODULES = [
     "fine_tuning",
     "batches",
     "videos",
+    # Evals and the fine-tuning graders
+    "evals",
+    "graders",
 ]
 
 
