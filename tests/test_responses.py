@@ -715,3 +715,38 @@ def test_reasoning_summary_when_asked_for(mockapi, openai_client) -> None:
     assert "".join(deltas) == final.output[0].summary[0].text == "**Choosing a city**\n\nLisbon fits."
     # No reasoning (gpt-5.1's default effort "none"), no summary.
     assert ask(openai_client, model="gpt-5.1", reasoning={"summary": "auto"}).output[0].summary == []
+
+
+def test_in_stream_compaction_past_the_threshold(mockapi, openai_client) -> None:
+    """context_management: once the context passes compact_threshold, the earlier turns are folded into a
+    compaction item that leads the output and stands for them in later turns."""
+    mockapi.responder.script([{"text": "Lisbon has seven hills, trams and pastel de nata. " * 150}])
+    first = openai_client.responses.create(model="gpt-5.4", input="Plan a trip to Lisbon")
+    manage = [{"type": "compaction", "compact_threshold": 1000}]
+    plain = openai_client.responses.create(model="gpt-5.4", input="And Porto?", previous_response_id=first.id)
+    assert plain.usage.input_tokens > 1000 and "compaction" not in [o.type for o in plain.output]
+    second = openai_client.responses.create(
+        model="gpt-5.4", input="And Porto?", previous_response_id=first.id, context_management=manage
+    )
+    assert second.output[0].type == "compaction" and second.output[0].id.startswith("cmp_")
+    assert second.output[0].encrypted_content.startswith("gAAAAA")
+    assert second.usage.input_tokens < plain.usage.input_tokens / 3  # the model read the compaction instead
+    assert [i.type for i in openai_client.responses.input_items.list(second.id)] == ["message"]  # input unchanged
+    third = openai_client.responses.create(
+        model="gpt-5.4", input="Which first?", previous_response_id=second.id, context_management=manage
+    )
+    assert third.usage.input_tokens < 1000 and third.output[0].type != "compaction"  # the chain stays short
+    events = [e.type for e in openai_client.responses.create(
+        model="gpt-5.4", input="And Faro?", previous_response_id=first.id, context_management=manage, stream=True,
+    )]  # fmt: skip
+    added = events.index("response.output_item.added")
+    assert events[added : added + 3] == [
+        "response.output_item.added", "response.compaction.compacting", "response.output_item.done",
+    ]
+    with pytest.raises(openai.BadRequestError) as caught:
+        openai_client.responses.create(model="gpt-5.4", input="x", context_management=[{"type": "truncate"}])
+    assert caught.value.body["param"] == "context_management[0].type"
+    with pytest.raises(openai.BadRequestError):
+        openai_client.responses.create(
+            model="gpt-5.4", input="x", context_management=[{"type": "compaction", "compact_threshold": 10}]
+        )  # the document's minimum is 1000

@@ -28,6 +28,7 @@ from mockapi.streaming import EventStream
 def create(ctx: RequestContext) -> dict[str, Any] | EventStream:
     req = request.parse(ctx)
     now = ctx.fake.clock.now()
+    compacted, folded = _compact_in_stream(req)
     moderator = moderated.for_request(ctx.fake, ctx.ns, req.body)
     if moderator is None:
         outcome = render.generate(req, ctx.fake, ctx.owner, now)
@@ -35,6 +36,8 @@ def create(ctx: RequestContext) -> dict[str, Any] | EventStream:
         outcome = render.under_moderation(req, moderator, lambda: render.generate(req, ctx.fake, ctx.owner, now))
     if outcome.status == "failed" and not (req.background or req.stream):
         raise reply_error(outcome.error or {})  # a plain request fails like the chat surface does
+    if compacted is not None:
+        outcome.output.insert(0, compacted)
     response_id = items.new_id("resp_")
     created = int(now)
     completed_at = created if outcome.status == "completed" else None
@@ -44,7 +47,7 @@ def create(ctx: RequestContext) -> dict[str, Any] | EventStream:
         final["prompt_cache_diagnostics"] = diagnostics
     record = StoredResponse(
         body=final, input_items=req.input_items, prefix=req.prefix,
-        conversation_id=req.conversation.id if req.conversation is not None else None,
+        conversation_id=req.conversation.id if req.conversation is not None else None, folded=folded,
     )
     if req.background and not req.stream:
         # Queued now; the finished body shows once its phases have passed on the shared clock.
@@ -58,6 +61,22 @@ def create(ctx: RequestContext) -> dict[str, Any] | EventStream:
         events = stream.events(final, req.model, obfuscate=req.include_obfuscation, queued=req.background)
         return EventStream(stream.sse(events))
     return record.body
+
+
+def _compact_in_stream(req: request.ResponseRequest) -> tuple[dict[str, Any] | None, int]:
+    """Server-side compaction (``context_management``): past the threshold, everything before the latest user
+    message is folded into one compaction item, which the model reads instead and which leads the output
+    (microsoft/vscode-copilot-chat#3740, BerriAI/litellm#21058). Returns the item and how many items it folded."""
+    threshold = options.compact_threshold(req.body, req.info.context)
+    if threshold is None or req.input_tokens() <= threshold:
+        return None, 0
+    context = req.context
+    last_user = max((i for i, item in enumerate(context) if item.get("role") == "user"), default=0)
+    if last_user == 0:
+        return None, 0  # nothing before the question to fold
+    item, _ = items.compaction(context[:last_user], req.model)
+    req.fold(item, last_user)
+    return item, last_user
 
 
 def count_input_tokens(ctx: RequestContext) -> dict[str, Any]:

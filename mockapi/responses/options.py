@@ -63,6 +63,19 @@ def _compression(asked: str | None, context: list[dict[str, Any]]) -> str:
     return "enabled" if pictures else "disabled"
 
 
+def compact_threshold(body: dict[str, Any], context_window: int) -> int | None:
+    """The token count past which this request compacts its context in-stream (``context_management``)."""
+    entries = body.get("context_management") or []
+    for i, entry in enumerate(entries):
+        if entry.get("type") != "compaction":  # "Currently only 'compaction' is supported." (the SDK)
+            raise errors.invalid_value(f"context_management[{i}].type", entry.get("type"), ["compaction"])
+    if not entries:
+        return None
+    threshold = entries[0].get("compact_threshold")
+    # No threshold given: 80% of the model's context window (chosen; the docs name no default).
+    return int(threshold) if threshold is not None else int(context_window * 0.8)
+
+
 def _check_background(body: dict[str, Any]) -> None:
     """The SDK: the ``2h`` and ``8h`` windows require ``background: true``, Standard processing, and no stream."""
     window = (body.get("background_options") or {}).get("completion_window")

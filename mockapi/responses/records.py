@@ -31,6 +31,7 @@ class StoredResponse:
     input_items: list[dict[str, Any]]  # this request's own input items (input_items lists them)
     prefix: list[dict[str, Any]]  # the context the input was appended to
     conversation_id: str | None = None
+    folded: int = 0  # leading items of prefix + input that an in-stream compaction (output[0]) stands for
     # background only: the finished body and when it shows
     final: dict[str, Any] | None = None
     starts_at: float = 0.0
@@ -45,8 +46,12 @@ class StoredResponse:
         return str(self.body["status"])
 
     def context(self) -> list[dict[str, Any]]:
-        """Everything a response chaining onto this one starts from: prior context, input, output."""
-        return [*self.prefix, *self.input_items, *self.body.get("output", [])]
+        """Everything a response chaining onto this one starts from: prior context, input, output; after an
+        in-stream compaction, the compaction in place of what it folded."""
+        whole, output = [*self.prefix, *self.input_items], self.body.get("output", [])
+        if self.folded:
+            return [output[0], *whole[self.folded :], *output[1:]]
+        return [*whole, *output]
 
 
 @dataclass

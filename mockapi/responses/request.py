@@ -78,6 +78,8 @@ class ResponseRequest:
     reasoning: dict[str, Any] = field(default_factory=lambda: {"effort": None, "summary": None})
     service_tier: str = "default"
     extras: dict[str, Any] = field(default_factory=dict)  # response fields of the newer options (options.py)
+    compaction: dict[str, Any] | None = None  # an in-stream compaction standing for the first `folded` items
+    folded: int = 0
     _input_tokens: int | None = None
 
     @property
@@ -86,7 +88,13 @@ class ResponseRequest:
 
     @property
     def context(self) -> list[dict[str, Any]]:
-        return [*self.prefix, *self.input_items]
+        """What the model reads: the prior context and the input (after a compaction, the compaction first)."""
+        whole = [*self.prefix, *self.input_items]
+        return [self.compaction, *whole[self.folded :]] if self.compaction is not None else whole
+
+    def fold(self, compaction: dict[str, Any], folded: int) -> None:
+        self.compaction, self.folded = compaction, folded
+        self._input_tokens = None  # counted again over the shorter context
 
     def chat_messages(self) -> list[dict[str, Any]]:
         messages = item_store.to_chat(self.context)

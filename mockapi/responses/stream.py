@@ -91,6 +91,9 @@ def _item_events(emit: Emit, index: int, item: dict[str, Any], model: str, obfus
         emit("response.output_item.added", output_index=index, item={**item, "status": "in_progress", **started})
         for phase in ("in_progress", "searching", "completed"):
             emit(f"response.{kind}.{phase}", item_id=item["id"], output_index=index)
+    elif kind == "compaction":  # an in-stream compaction: "emitted when new summary content is sampled" (the SDK)
+        emit("response.output_item.added", output_index=index, item=item)
+        emit("response.compaction.compacting", item_id=item["id"], output_index=index)
     else:
         emit("response.output_item.added", output_index=index, item=item)
     emit("response.output_item.done", output_index=index, item=item)
