@@ -410,4 +410,27 @@ await scenario("containers and spoken chat answers", async () => {
   ok("a spoken answer is a WAV with its transcript", wav.subarray(0, 4).toString() === "RIFF" && spoken.choices[0].message.content === null && spoken.choices[0].message.audio.transcript.length > 0, wav.subarray(0, 4).toString());
 });
 
+await scenario("evals runs and realtime client secrets", async () => {
+  const c = make("sk-node2-evals");
+  const ev = await c.evals.create({
+    name: "echo",
+    data_source_config: { type: "custom", item_schema: { type: "object", properties: { q: { type: "string" }, a: { type: "string" } }, required: ["q", "a"] }, include_sample_schema: true },
+    testing_criteria: [{ type: "string_check", name: "exact", input: "{{sample.output_text}}", reference: "{{item.a}}", operation: "eq" }],
+  });
+  await control("POST", "scripts", { match: { contains: "zz-eval-q" }, replies: [{ text: "forty-two" }] });
+  const run = await c.evals.runs.create(ev.id, { data_source: { type: "completions", model: "gpt-4o-mini",
+    input_messages: { type: "template", template: [{ role: "user", content: "{{item.q}}" }] },
+    source: { type: "file_content", content: [{ item: { q: "zz-eval-q", a: "forty-two" } }] } } });
+  let done = run;
+  for (let i = 0; i < 100 && !["completed", "failed", "canceled"].includes(done.status); i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    done = await c.evals.runs.retrieve(run.id, { eval_id: ev.id });
+  }
+  ok("an eval run completes and grades the scripted answer", done.status === "completed" && done.result_counts.passed === 1, JSON.stringify(done.result_counts));
+  const items = await collect(c.evals.runs.outputItems.list(run.id, { eval_id: ev.id }));
+  ok("its output item passed", items.length === 1 && items[0].status === "pass", JSON.stringify(items.map((x) => x.status)));
+  const secret = await c.realtime.clientSecrets.create({ session: { type: "realtime", model: "gpt-realtime", instructions: "hi" } });
+  ok("a realtime client secret carries its session", secret.value.startsWith("ek_") && secret.session.type === "realtime", JSON.stringify(secret.session?.type));
+});
+
 report();
