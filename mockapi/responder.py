@@ -269,7 +269,7 @@ def _forced_function(turn: Turn) -> dict[str, Any] | None:
     return None
 
 
-HOSTED = ("code_interpreter", "file_search", "web_search")
+HOSTED = ("code_interpreter", "file_search", "web_search", "image_generation")
 
 
 def _forced_builtin(turn: Turn) -> ToolCall | None:
@@ -286,6 +286,8 @@ def _forced_builtin(turn: Turn) -> ToolCall | None:
     said = " ".join(turn.last_user_text.split())[:80]
     if kind in ("file_search", "web_search"):
         return ToolCall(name=kind, type=kind, query=said)
+    if kind == "image_generation":
+        return ToolCall(name=kind, type=kind, input=said)
     code = f"# mockapi: deterministic code for the last user message\nprint({said!r})"
     return ToolCall(name="code_interpreter", type="code_interpreter", input=code,
                     outputs=[{"type": "logs", "logs": said + "\n"}])

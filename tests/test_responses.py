@@ -750,3 +750,57 @@ def test_in_stream_compaction_past_the_threshold(mockapi, openai_client) -> None
         openai_client.responses.create(
             model="gpt-5.4", input="x", context_management=[{"type": "compaction", "compact_threshold": 10}]
         )  # the document's minimum is 1000
+
+
+def test_code_interpreter_calls_run_in_a_container(mockapi, openai_client) -> None:
+    tool = {"type": "code_interpreter", "container": {"type": "auto"}}
+    ran = {"type": "code_interpreter", "input": "print(6*7)", "outputs": [{"type": "logs", "logs": "42\n"}]}
+    mockapi.responder.script([{"tool_calls": [ran]}, {"text": "The answer is 42."}])
+    answered = openai_client.responses.create(
+        model="gpt-4o", input="What is 6*7?", tools=[tool], include=["code_interpreter_call.outputs"]
+    )
+    call, _ = answered.output
+    assert (call.type, call.code, call.status) == ("code_interpreter_call", "print(6*7)", "completed")
+    assert call.id.startswith("ci_") and call.outputs[0].logs == "42\n" and answered.output_text == "The answer is 42."
+    assert call.container_id in {c.id for c in openai_client.containers.list()}  # an auto container, made on use
+    # A named container is used as it is; without the include the outputs are null.
+    box = openai_client.containers.create(name="mine")
+    forced = openai_client.responses.create(
+        model="gpt-4o", input="Sum 1 to 10", tools=[{"type": "code_interpreter", "container": box.id}],
+        tool_choice={"type": "code_interpreter"},
+    )
+    assert forced.output[0].container_id == box.id and forced.output[0].outputs is None
+    with pytest.raises(openai.NotFoundError):
+        openai_client.responses.create(model="gpt-4o", input="x",
+                                       tools=[{"type": "code_interpreter", "container": "cntr_missing"}])
+    events = [e.type for e in openai_client.responses.create(
+        model="gpt-4o", input="Sum 1 to 10", tools=[tool], tool_choice={"type": "code_interpreter"}, stream=True,
+    )]  # fmt: skip
+    start = events.index("response.code_interpreter_call.in_progress")
+    assert events[start - 1] == "response.output_item.added" and "response.code_interpreter_call_code.delta" in events
+    assert events.index("response.code_interpreter_call_code.done") < events.index(
+        "response.code_interpreter_call.interpreting") < events.index("response.code_interpreter_call.completed")
+
+
+def test_image_generation_tool_returns_a_picture(openai_client) -> None:
+    import base64
+    import io
+
+    from PIL import Image
+
+    drawn = openai_client.responses.create(
+        model="gpt-4o", input="Draw a lighthouse", tools=[{"type": "image_generation", "size": "1024x1536"}],
+        tool_choice={"type": "image_generation"},
+    )
+    call = drawn.output[0]
+    assert call.type == "image_generation_call" and call.id.startswith("ig_") and call.status == "completed"
+    picture = Image.open(io.BytesIO(base64.b64decode(call.result)))
+    assert (picture.format, picture.size) == ("PNG", (1024, 1536)) and drawn.output_text
+    events = [e.type for e in openai_client.responses.create(
+        model="gpt-4o", input="Draw a boat", tools=[{"type": "image_generation"}],
+        tool_choice={"type": "image_generation"}, stream=True,
+    )]  # fmt: skip
+    assert [e for e in events if e.startswith("response.image_generation_call")] == [
+        "response.image_generation_call.in_progress", "response.image_generation_call.generating",
+        "response.image_generation_call.completed",
+    ]

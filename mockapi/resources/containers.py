@@ -21,6 +21,7 @@ from mockapi.ids import new_id
 from mockapi.media import params
 from mockapi.resources.files import get_file
 from mockapi.routing import JSON_OR_MULTIPART
+from mockapi.state import Namespace
 
 if TYPE_CHECKING:
     from mockapi.fake import Fake
@@ -85,6 +86,29 @@ def create(ctx: RequestContext) -> dict[str, Any]:
         _add_file(container, stored.obj["filename"], stored.data, ctx.now, source="user")
     ctx.ns.collection(CONTAINERS).add(container.id, container)
     return obj
+
+
+def for_tool(ns: Namespace, spec: Any, now: int) -> Container:
+    """The container a code interpreter call runs in: the tool's container id (must exist: the containers'
+    404), or ``{"type": "auto", "file_ids", "memory_limit"}``: a new container, as the real API makes one."""
+    if isinstance(spec, str):
+        found: Container | None = ns.collection(CONTAINERS).get(spec)
+        if found is None:
+            raise errors.APIError(404, f"Container with id '{spec}' not found.")
+        found.obj["last_active_at"] = now
+        return found
+    auto = spec if isinstance(spec, dict) else {}
+    obj: dict[str, Any] = {
+        "id": new_id("cntr_"), "object": "container", "created_at": now, "status": "running",
+        "expires_after": {"anchor": "last_active_at", "minutes": DEFAULT_MINUTES}, "last_active_at": now,
+        "memory_limit": auto.get("memory_limit") or "1g", "name": "code-interpreter (auto)",  # name: chosen
+    }
+    container = Container(obj)
+    for file_id in auto.get("file_ids") or []:
+        stored = get_file(ns, str(file_id), now)
+        _add_file(container, stored.obj["filename"], stored.data, now, source="user")
+    ns.collection(CONTAINERS).add(container.id, container)
+    return container
 
 
 def _network_policy(policy: dict[str, Any]) -> dict[str, Any]:

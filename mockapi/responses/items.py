@@ -33,6 +33,8 @@ PREFIXES = {
     "computer_call": "cu_",
     "computer_call_output": "cuo_",
     "compaction": "cmp_",
+    "code_interpreter_call": "ci_",  # the document's examples: ci_…, ig_…
+    "image_generation_call": "ig_",
 }
 # Compaction (``POST /responses/compact``): what the folded items said, as one opaque token. Real tokens are
 # Fernet ("gAAAAA..."); the fake's carry a readable summary so a later turn can show the model its history.

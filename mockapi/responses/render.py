@@ -24,6 +24,7 @@ from mockapi import moderated, reasoning, tokens, websearch
 from mockapi.chat import text as text_shaping
 from mockapi.chat.render import shape_calls
 from mockapi.responder import Reply, ToolCall, Turn
+from mockapi.responses import hosted
 from mockapi.responses import items as item_store
 from mockapi.responses.request import (
     INCLUDABLE_ENCRYPTED_REASONING,
@@ -84,6 +85,16 @@ def generate(req: ResponseRequest, fake: Fake, owner: str, now: float) -> Outcom
             hits = [found for _, found in results]
             searched += [hit for found in hits for hit in found]
             messages = [*messages, *search_history(searches, hits)]
+            continue
+        runs = [c for c in reply.tool_calls if c.type in hosted.KINDS]
+        if runs and round_number < MAX_TOOL_ROUNDS - 1:
+            done = [
+                hosted.run_code(req, call, fake.state.namespace(owner), int(now)) if call.type == "code_interpreter"
+                else hosted.draw(req, call, turn)
+                for call in runs
+            ]  # fmt: skip
+            output += [item for item, _ in done]
+            messages = [*messages, *search_history(runs, [[{"text": said}] for _, said in done])]
             continue
         outcome = shape(req, reply, output, [] if scripted else searched)
         outcome.delays = dict(reply.delays)

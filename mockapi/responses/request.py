@@ -239,12 +239,16 @@ def _tools(body: dict[str, Any], req: ResponseRequest) -> None:
 
 
 def _check_vector_stores(ctx: RequestContext, req: ResponseRequest, now: float) -> None:
-    """A file_search tool must name the caller's vector stores: the real 404, as Assistants answer."""
+    """A file_search tool must name the caller's vector stores (the real 404, as Assistants answer), and a code
+    interpreter its container (the containers' 404)."""
     vectors = ctx.fake.services["vector_stores"]
     for tool in req.tools:
         if tool.get("type") == "file_search":
             for store_id in tool["vector_store_ids"]:
                 vectors.get(ctx.ns, str(store_id), now)
+        container = tool.get("container") if tool.get("type") == "code_interpreter" else None
+        if isinstance(container, str) and ctx.ns.collection("containers").get(container) is None:
+            raise errors.APIError(404, f"Container with id '{container}' not found.")
 
 
 def _tool(tool: Any, param: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -279,6 +283,8 @@ def _tool(tool: Any, param: str) -> tuple[dict[str, Any], dict[str, Any] | None]
         return dict(tool), {"type": "file_search", "file_search": tool}
     if kind in WEB_SEARCH_TOOLS:
         return dict(tool), {"type": "web_search", "web_search": tool}
+    if kind in ("code_interpreter", "image_generation"):  # run by responses/hosted.py when the model calls them
+        return dict(tool), {"type": kind, kind: tool}
     if not isinstance(kind, str):
         raise errors.missing_parameter(f"{param}.type")
     return dict(tool), None  # hosted tools the fake never calls by itself (web search, computer use, MCP...)
@@ -312,6 +318,10 @@ def _chat_choice(choice: Any, req: ResponseRequest) -> Any:
         if not any(t["type"] == "web_search" for t in req.chat_tools):
             raise errors.APIError(400, f"Tool choice '{kind}' not found in 'tools' parameter.", param="tool_choice")
         return {"type": "web_search"}
+    if kind in ("code_interpreter", "image_generation"):
+        if not any(t["type"] == kind for t in req.chat_tools):
+            raise errors.APIError(400, f"Tool choice '{kind}' not found in 'tools' parameter.", param="tool_choice")
+        return {"type": kind}
     return "auto"  # other hosted tools are only called when scripted
 
 

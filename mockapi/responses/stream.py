@@ -10,7 +10,9 @@ pieces of about 3 tokens (``response.refusal.delta`` for a refusal),
 ``response.output_text.done`` and ``response.content_part.done``; for a
 function call ``response.function_call_arguments.delta`` pieces and
 ``.done``; for a file (web) search ``response.file_search_call.in_progress`` (``web_search_call``) /
-``.searching`` / ``.completed``; then ``response.output_item.done``; finally
+``.searching`` / ``.completed``; for a code interpreter call ``.in_progress``, code deltas and ``_code.done``,
+``.interpreting``, ``.completed``; for an image generation call ``.in_progress`` / ``.generating`` /
+``.completed``; then ``response.output_item.done``; finally
 ``response.completed`` (or ``.incomplete`` / ``.failed``) with the whole
 response. Every event carries ``sequence_number`` (0, 1, 2...) and its type as
 the SSE ``event:`` name; there is no ``[DONE]`` frame. Deltas join to exactly
@@ -91,6 +93,20 @@ def _item_events(emit: Emit, index: int, item: dict[str, Any], model: str, obfus
         emit("response.output_item.added", output_index=index, item={**item, "status": "in_progress", **started})
         for phase in ("in_progress", "searching", "completed"):
             emit(f"response.{kind}.{phase}", item_id=item["id"], output_index=index)
+    elif kind == "code_interpreter_call":
+        emit("response.output_item.added", output_index=index,
+             item={**item, "status": "in_progress", "code": "", "outputs": None})
+        where = {"item_id": item["id"], "output_index": index}
+        emit("response.code_interpreter_call.in_progress", **where)
+        for piece in text_shaping.split_text(item["code"] or "", model):
+            _delta(emit, "response.code_interpreter_call_code.delta", obfuscate, **where, delta=piece)
+        emit("response.code_interpreter_call_code.done", **where, code=item["code"] or "")
+        emit("response.code_interpreter_call.interpreting", **where)
+        emit("response.code_interpreter_call.completed", **where)
+    elif kind == "image_generation_call":
+        emit("response.output_item.added", output_index=index, item={**item, "status": "in_progress", "result": None})
+        for phase in ("in_progress", "generating", "completed"):
+            emit(f"response.image_generation_call.{phase}", item_id=item["id"], output_index=index)
     elif kind == "compaction":  # an in-stream compaction: "emitted when new summary content is sampled" (the SDK)
         emit("response.output_item.added", output_index=index, item=item)
         emit("response.compaction.compacting", item_id=item["id"], output_index=index)
