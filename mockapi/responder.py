@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -176,7 +176,7 @@ class Responder(Scripted[Script]):
 
     def respond(self, turn: Turn) -> Reply:
         scripted = self._book.first(lambda s: s.answers(turn), Script.use)
-        return scripted if scripted is not None else default_reply(turn)
+        return _customized(scripted, turn) if scripted is not None else default_reply(turn)
 
     def peek(self, turn: Turn) -> Reply | None:
         """The scripted reply ``respond`` would give now, without consuming it (None: the default)."""
@@ -187,6 +187,23 @@ def _fresh(reply: Reply) -> Reply:
     """A copy with new tool call ids, so a repeated reply never reuses a call id."""
     calls = [ToolCall(**{**asdict(c), "id": new_id("call_")}) for c in reply.tool_calls]
     return Reply(**{**asdict(reply), "tool_calls": calls})
+
+
+def _customized(reply: Reply, turn: Turn) -> Reply:
+    """A scripted call naming one of the turn's custom tools (and no function) is a custom call; its input is
+    the script's ``input``, else its ``arguments`` text."""
+    if turn.surface != "responses":  # chat's custom tool calls are not modelled (contracts/README.md)
+        return reply
+    names = {t["custom"].get("name") for t in turn.tools if t.get("type") == "custom"} - {
+        f.get("name") for f in _functions(turn)}
+    if not names or not any(c.type == "function" and c.name in names for c in reply.tool_calls):
+        return reply
+    calls = [
+        replace(c, type="custom", input=c.input if c.input is not None else c.arguments)
+        if c.type == "function" and c.name in names else c
+        for c in reply.tool_calls
+    ]  # fmt: skip
+    return replace(reply, tool_calls=calls)
 
 
 def reply_from(value: Reply | dict[str, Any]) -> Reply:
@@ -218,6 +235,9 @@ def default_reply(turn: Turn) -> Reply:
     builtin = None if after_tools else _forced_builtin(turn)
     if builtin is not None:
         return Reply(tool_calls=[builtin])
+    custom = None if after_tools else _forced_custom(turn)
+    if custom is not None:
+        return Reply(tool_calls=[custom])
     if after_tools:
         text = _tool_summary(turn)
     else:
@@ -267,6 +287,15 @@ def _forced_function(turn: Turn) -> dict[str, Any] | None:
     if choice == "required" and functions:
         return functions[0]
     return None
+
+
+def _forced_custom(turn: Turn) -> ToolCall | None:
+    """``tool_choice`` naming a custom tool (Responses): called with the last user message as its input."""
+    choice = turn.tool_choice
+    if turn.surface != "responses" or not isinstance(choice, dict) or choice.get("type") != "custom":
+        return None
+    name = (choice.get("custom") or {}).get("name", "")
+    return ToolCall(name=name, type="custom", input=" ".join(turn.last_user_text.split()))
 
 
 HOSTED = ("code_interpreter", "file_search", "web_search", "image_generation")

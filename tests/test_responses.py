@@ -804,3 +804,33 @@ def test_image_generation_tool_returns_a_picture(openai_client) -> None:
         "response.image_generation_call.in_progress", "response.image_generation_call.generating",
         "response.image_generation_call.completed",
     ]
+
+
+def test_custom_tools_get_freeform_input(mockapi, openai_client) -> None:
+    """GPT-5 custom tools: the model sends the tool a string (custom_tool_call), the client answers with a
+    custom_tool_call_output, as with function calls."""
+    patch = {"type": "custom", "name": "apply_patch", "description": "Apply a unified diff"}
+    mockapi.responder.script([{"tool_calls": [{"name": "apply_patch", "input": "*** Begin Patch\n*** End Patch"}]}])
+    called = openai_client.responses.create(model="gpt-5.4", input="Fix the typo", tools=[patch])
+    call = called.output[-1]
+    assert (call.type, call.name, call.input) == ("custom_tool_call", "apply_patch", "*** Begin Patch\n*** End Patch")
+    assert call.id.startswith("ctc_") and call.call_id.startswith("call_")
+    answered = openai_client.responses.create(
+        model="gpt-5.4", previous_response_id=called.id, tools=[patch],
+        input=[{"type": "custom_tool_call_output", "call_id": call.call_id, "output": "Done. 1 file changed."}],
+    )
+    assert "Done. 1 file changed." in answered.output_text
+    with pytest.raises(openai.BadRequestError) as caught:
+        openai_client.responses.create(model="gpt-5.4", input="next", previous_response_id=called.id, tools=[patch])
+    assert caught.value.body["message"] == f"No tool output found for custom tool call {call.call_id}."
+    choice = {"type": "custom", "name": "apply_patch"}
+    forced = openai_client.responses.create(model="gpt-5.4", input="rename foo to bar", tools=[patch],
+                                            tool_choice=choice)
+    assert forced.output[-1].input == "rename foo to bar"
+    events = [e.type for e in openai_client.responses.create(
+        model="gpt-5.4", input="rename foo", tools=[patch], tool_choice=choice, stream=True,
+    )]  # fmt: skip
+    assert "response.custom_tool_call_input.delta" in events and "response.custom_tool_call_input.done" in events
+    with pytest.raises(openai.BadRequestError):
+        openai_client.responses.create(model="gpt-5.4", input="x", tools=[patch],
+                                       tool_choice={"type": "custom", "name": "missing"})

@@ -230,11 +230,12 @@ def shape_calls(calls: list[ToolCall], model: str, budget: int | None) -> tuple[
     used = 0
     for call in calls:
         name_cost = tokens.count(call.name, model)
-        argument_ids = tokens.encode(call.arguments, model)
+        field_name = "input" if call.type == "custom" else "arguments"  # what the model writes for the call
+        argument_ids = tokens.encode(getattr(call, field_name) or "", model)
         if budget is not None and used + name_cost + len(argument_ids) > budget:
             room = budget - used - name_cost
             if room >= 0:
-                kept.append(ToolCall(**{**call.__dict__, "arguments": text.decode(argument_ids[:room], model)}))
+                kept.append(replace(call, **{field_name: text.decode(argument_ids[:room], model)}))
             return kept, budget, True
         used += name_cost + len(argument_ids)
         kept.append(call)

@@ -33,7 +33,8 @@ PREFIXES = {
     "computer_call": "cu_",
     "computer_call_output": "cuo_",
     "compaction": "cmp_",
-    "code_interpreter_call": "ci_",  # the document's examples: ci_…, ig_…
+    "code_interpreter_call": "ci_",  # the document's examples: ci_…, ig_…, ctc_…
+    "custom_tool_call": "ctc_",
     "image_generation_call": "ig_",
 }
 # Compaction (``POST /responses/compact``): what the folded items said, as one opaque token. Real tokens are
@@ -87,6 +88,11 @@ def normalize(item: Any, ns: Namespace, param: str) -> dict[str, Any]:
         return _function_call(item, param)
     if kind == "function_call_output":
         return _function_output(item, param)
+    if kind == "custom_tool_call":
+        return _custom_call(item, param)
+    if kind == "custom_tool_call_output":
+        return {**_function_output(item, param), "type": "custom_tool_call_output",
+                "id": item.get("id") or item_id("custom_tool_call_output")}
     if kind == "compaction":
         return _compaction(item, param)
     if not isinstance(kind, str):
@@ -158,6 +164,16 @@ def _function_call(item: dict[str, Any], param: str) -> dict[str, Any]:
         "id": item.get("id") or item_id("function_call"), "type": "function_call",
         "status": item.get("status") or "completed", "arguments": item["arguments"], "call_id": item["call_id"],
         "name": item["name"],
+    }
+
+
+def _custom_call(item: dict[str, Any], param: str) -> dict[str, Any]:
+    for name in ("call_id", "name", "input"):
+        required(item, name, str, param)
+    return {
+        "id": item.get("id") or item_id("custom_tool_call"), "type": "custom_tool_call",
+        "status": item.get("status") or "completed", "call_id": item["call_id"], "name": item["name"],
+        "input": item["input"],
     }
 
 
@@ -244,21 +260,31 @@ def remember(ns: Namespace, stored: list[dict[str, Any]]) -> None:
 # -- tool-call pairing ----------------------------------------------------------------------------
 
 
+CALL_OUTPUTS = {"function_call": "function_call_output", "custom_tool_call": "custom_tool_call_output"}
+CALL_NAMES = {"function_call": "function call", "custom_tool_call": "custom tool call"}
+
+
 def check_pairs(context: list[dict[str, Any]]) -> None:
-    """Every function call has its output and every output its call, with the real API's wording."""
-    calls = {i["call_id"] for i in context if i.get("type") == "function_call"}
+    """Every (function or custom) tool call has its output and every output its call, with the real API's wording
+    (the custom tool's wording follows the function's: chosen)."""
+    calls = {i["call_id"] for i in context if i.get("type") in CALL_OUTPUTS}
+    outputs = {kind: call for call, kind in CALL_OUTPUTS.items()}
     answered = set()
     for item in context:
-        if item.get("type") != "function_call_output":
+        call_kind = outputs.get(item.get("type", ""))
+        if call_kind is None:
             continue
         if item["call_id"] not in calls:
             raise errors.APIError(
-                400, f"No tool call found for function call output with call_id {item['call_id']}.", param="input"
+                400, f"No tool call found for {CALL_NAMES[call_kind]} output with call_id {item['call_id']}.",
+                param="input",
             )
         answered.add(item["call_id"])
     for item in context:
-        if item.get("type") == "function_call" and item["call_id"] not in answered:
-            raise errors.APIError(400, f"No tool output found for function call {item['call_id']}.", param="input")
+        if item.get("type") in CALL_OUTPUTS and item["call_id"] not in answered:
+            raise errors.APIError(
+                400, f"No tool output found for {CALL_NAMES[item['type']]} {item['call_id']}.", param="input"
+            )
 
 
 # -- what the model sees ----------------------------------------------------------------------------
@@ -271,15 +297,16 @@ def to_chat(context: list[dict[str, Any]]) -> list[dict[str, Any]]:
         kind = item.get("type")
         if kind == "message":
             messages.append({"role": item["role"], "content": tokens.message_text(item.get("content"))})
-        elif kind == "function_call":
+        elif kind in ("function_call", "custom_tool_call"):  # the model reads a custom call's input as arguments
+            arguments = item["arguments"] if kind == "function_call" else item["input"]
             call = {"id": item["call_id"], "type": "function",
-                    "function": {"name": item["name"], "arguments": item["arguments"]}}
+                    "function": {"name": item["name"], "arguments": arguments}}
             last = messages[-1] if messages else None
             if last is not None and last["role"] == "assistant" and last.get("tool_calls") is not None:
                 last["tool_calls"].append(call)
             else:
                 messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
-        elif kind == "function_call_output":
+        elif kind in ("function_call_output", "custom_tool_call_output"):
             output = item["output"]
             text = output if isinstance(output, str) else tokens.message_text(output)
             messages.append({"role": "tool", "tool_call_id": item["call_id"], "content": text})

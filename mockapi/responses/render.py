@@ -149,7 +149,7 @@ def shape(req: ResponseRequest, reply: Reply, output: list[dict[str, Any]], cite
     budget = None if req.max_output_tokens is None else req.max_output_tokens - thinking
     used = 0
     truncated = False
-    calls = reply.function_calls
+    calls = [c for c in reply.tool_calls if c.type in ("function", "custom")]
     if calls and not req.parallel_tool_calls:
         calls = calls[:1]
     parts: list[dict[str, Any]] = []
@@ -184,7 +184,7 @@ def shape(req: ResponseRequest, reply: Reply, output: list[dict[str, Any]], cite
         kept, call_tokens, calls_cut = shape_calls(calls, model, None if budget is None else budget - used)
         used += call_tokens
         truncated = calls_cut
-        output = [*output, *(_function_call(c, i == len(kept) - 1 and calls_cut) for i, c in enumerate(kept))]
+        output = [*output, *(_call_item(c, i == len(kept) - 1 and calls_cut) for i, c in enumerate(kept))]
     if truncated:
         status, reason, used = "incomplete", "max_output_tokens", budget or used
     elif reply.finish_reason == "content_filter" or reply.incomplete in INCOMPLETE_REASONS:
@@ -200,11 +200,14 @@ def _cut(value: str, model: str, budget: int | None) -> tuple[str, list[int], bo
     return text_shaping.truncate(value, max(budget, 0), model)
 
 
-def _function_call(call: ToolCall, cut: bool) -> dict[str, Any]:
+def _call_item(call: ToolCall, cut: bool) -> dict[str, Any]:
+    status = "incomplete" if cut else "completed"
+    if call.type == "custom":
+        return {"id": item_store.item_id("custom_tool_call"), "type": "custom_tool_call", "status": status,
+                "call_id": call.id, "name": call.name, "input": call.input or ""}  # fmt: skip
     return {
-        "id": item_store.item_id("function_call"), "type": "function_call",
-        "status": "incomplete" if cut else "completed", "arguments": call.arguments, "call_id": call.id,
-        "name": call.name,
+        "id": item_store.item_id("function_call"), "type": "function_call", "status": status,
+        "arguments": call.arguments, "call_id": call.id, "name": call.name,
     }
 
 

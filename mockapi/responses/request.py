@@ -285,6 +285,10 @@ def _tool(tool: Any, param: str) -> tuple[dict[str, Any], dict[str, Any] | None]
         return dict(tool), {"type": "web_search", "web_search": tool}
     if kind in ("code_interpreter", "image_generation"):  # run by responses/hosted.py when the model calls them
         return dict(tool), {"type": kind, kind: tool}
+    if kind == "custom":  # a freeform tool the client runs: the model sends it a string (custom_tool_call)
+        check_name(tool.get("name"), f"{param}.name")
+        custom = {k: tool[k] for k in ("name", "description", "format") if k in tool}
+        return dict(tool), {"type": "custom", "custom": custom}
     if not isinstance(kind, str):
         raise errors.missing_parameter(f"{param}.type")
     return dict(tool), None  # hosted tools the fake never calls by itself (web search, computer use, MCP...)
@@ -318,6 +322,10 @@ def _chat_choice(choice: Any, req: ResponseRequest) -> Any:
         if not any(t["type"] == "web_search" for t in req.chat_tools):
             raise errors.APIError(400, f"Tool choice '{kind}' not found in 'tools' parameter.", param="tool_choice")
         return {"type": "web_search"}
+    if kind == "custom":
+        if not any(t["type"] == "custom" and t["custom"]["name"] == choice.get("name") for t in req.chat_tools):
+            raise errors.APIError(400, "Tool choice 'custom' not found in 'tools' parameter.", param="tool_choice")
+        return {"type": "custom", "custom": {"name": choice["name"]}}
     if kind in ("code_interpreter", "image_generation"):
         if not any(t["type"] == kind for t in req.chat_tools):
             raise errors.APIError(400, f"Tool choice '{kind}' not found in 'tools' parameter.", param="tool_choice")

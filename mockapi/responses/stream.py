@@ -79,6 +79,12 @@ def _item_events(emit: Emit, index: int, item: dict[str, Any], model: str, obfus
                    delta=piece)
         emit("response.function_call_arguments.done", item_id=item["id"], output_index=index, name=item["name"],
              arguments=item["arguments"])
+    elif kind == "custom_tool_call":
+        emit("response.output_item.added", output_index=index, item={**item, "status": "in_progress", "input": ""})
+        for piece in text_shaping.split_text(item["input"], model):
+            _delta(emit, "response.custom_tool_call_input.delta", obfuscate, item_id=item["id"], output_index=index,
+                   delta=piece)
+        emit("response.custom_tool_call_input.done", item_id=item["id"], output_index=index, input=item["input"])
     elif kind == "reasoning":
         emit("response.output_item.added", output_index=index, item={**item, "summary": []})
         for summary_index, part in enumerate(item["summary"]):
