@@ -66,6 +66,9 @@ class Reply:
     reasoning_summary: str | None = None
     # Seconds to spend in a state ("queued", "in_progress", ...) before moving on.
     delays: dict[str, float] = field(default_factory=dict)
+    # Responses only: output items as given (shell_call, apply_patch_call, mcp_call, computer_call...), placed
+    # after the reply's calls; missing id, call_id and status are filled in (mockapi/responses/render.py).
+    items: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def function_calls(self) -> list[ToolCall]:

@@ -834,3 +834,26 @@ def test_custom_tools_get_freeform_input(mockapi, openai_client) -> None:
     with pytest.raises(openai.BadRequestError):
         openai_client.responses.create(model="gpt-5.4", input="x", tools=[patch],
                                        tool_choice={"type": "custom", "name": "missing"})
+
+
+def test_scripted_output_items_for_client_run_tools(mockapi, openai_client) -> None:
+    """Tools the client runs (shell, apply_patch, ...): a script spells out the item; the fake fills in ids."""
+    shell = {"type": "shell_call", "action": {"commands": ["ls -la"], "timeout_ms": 10000, "max_output_length": 4096},
+             "environment": None}
+    patch = {"type": "apply_patch_call",
+             "operation": {"type": "create_file", "path": "hello.py", "diff": "+print('hi')\n"}}
+    mockapi.responder.script([{"items": [shell, patch]}])
+    asked = openai_client.responses.create(
+        model="gpt-5.4", input="List the files, then add hello.py", tools=[{"type": "shell"}, {"type": "apply_patch"}],
+    )
+    ran, patched = asked.output[-2:]
+    assert (ran.type, ran.action.commands, ran.status) == ("shell_call", ["ls -la"], "completed")
+    assert ran.id.startswith("sh_") and ran.call_id.startswith("call_") and patched.operation.path == "hello.py"
+    assert not [o for o in asked.output if o.type == "message"]  # only the calls, no empty message
+    answered = openai_client.responses.create(
+        model="gpt-5.4", previous_response_id=asked.id, tools=[{"type": "shell"}, {"type": "apply_patch"}],
+        input=[{"type": "shell_call_output", "call_id": ran.call_id,
+                "output": [{"stdout": "a.txt\n", "stderr": "", "outcome": {"type": "exit", "exit_code": 0}}]},
+               {"type": "apply_patch_call_output", "call_id": patched.call_id, "status": "completed", "output": "ok"}],
+    )
+    assert "a.txt" in answered.output_text  # the model read what the client ran

@@ -16,6 +16,8 @@ import binascii
 import secrets
 from typing import Any
 
+import orjson
+
 from mockapi import errors, tokens
 from mockapi.chat.request import image_url_problem
 from mockapi.common import required
@@ -36,6 +38,12 @@ PREFIXES = {
     "code_interpreter_call": "ci_",  # the document's examples: ci_…, ig_…, ctc_…
     "custom_tool_call": "ctc_",
     "image_generation_call": "ig_",
+    "shell_call": "sh_",  # chosen, like the other short prefixes (the document shows none for these)
+    "local_shell_call": "lsh_",
+    "apply_patch_call": "apc_",
+    "mcp_call": "mcp_",
+    "mcp_list_tools": "mcpl_",
+    "mcp_approval_request": "mcpr_",
 }
 # Compaction (``POST /responses/compact``): what the folded items said, as one opaque token. Real tokens are
 # Fernet ("gAAAAA..."); the fake's carry a readable summary so a later turn can show the model its history.
@@ -310,6 +318,11 @@ def to_chat(context: list[dict[str, Any]]) -> list[dict[str, Any]]:
             output = item["output"]
             text = output if isinstance(output, str) else tokens.message_text(output)
             messages.append({"role": "tool", "tool_call_id": item["call_id"], "content": text})
+        elif isinstance(kind, str) and kind.endswith("_call_output") and "output" in item:
+            # A hosted tool's result the client ran (shell, apply_patch, computer...): read as a tool message.
+            output = item["output"]
+            text = output if isinstance(output, str) else orjson.dumps(output).decode()
+            messages.append({"role": "tool", "tool_call_id": item.get("call_id", ""), "content": text})
         elif kind == "compaction":
             summary = unseal(item["encrypted_content"])
             if summary:

@@ -153,7 +153,7 @@ def shape(req: ResponseRequest, reply: Reply, output: list[dict[str, Any]], cite
     if calls and not req.parallel_tool_calls:
         calls = calls[:1]
     parts: list[dict[str, Any]] = []
-    if reply.text is not None or (reply.refusal is None and not calls):
+    if reply.text is not None or (reply.refusal is None and not calls and not reply.items):
         value = reply.text or ""
         if reply.annotations:
             annotations = [_annotation(a) for a in reply.annotations]
@@ -185,6 +185,7 @@ def shape(req: ResponseRequest, reply: Reply, output: list[dict[str, Any]], cite
         used += call_tokens
         truncated = calls_cut
         output = [*output, *(_call_item(c, i == len(kept) - 1 and calls_cut) for i, c in enumerate(kept))]
+    output = [*output, *(scripted_item(item) for item in reply.items)]
     if truncated:
         status, reason, used = "incomplete", "max_output_tokens", budget or used
     elif reply.finish_reason == "content_filter" or reply.incomplete in INCOMPLETE_REASONS:
@@ -198,6 +199,21 @@ def _cut(value: str, model: str, budget: int | None) -> tuple[str, list[int], bo
     if budget is None:
         return value, tokens.encode(value, model) if value else [], False
     return text_shaping.truncate(value, max(budget, 0), model)
+
+
+def scripted_item(given: dict[str, Any]) -> dict[str, Any]:
+    """An output item a script spelled out, completed with what the script need not invent."""
+    kind = str(given.get("type") or "")
+    item = {"id": item_store.item_id(kind), **given}
+    if kind.endswith("_call") and kind != "mcp_call":
+        item.setdefault("call_id", new_call_id())
+    if kind != "mcp_list_tools" and kind != "mcp_approval_request":
+        item.setdefault("status", "completed")
+    return item
+
+
+def new_call_id() -> str:
+    return "call_" + secrets.token_hex(12)
 
 
 def _call_item(call: ToolCall, cut: bool) -> dict[str, Any]:
