@@ -66,7 +66,7 @@ class JSONResponse(Response):
         self.status_code = status_code
         self.background = None
         body = self.body = content if isinstance(content, bytes) else orjson.dumps(content)
-        self.raw_headers = [(b"content-length", str(len(body)).encode()), _JSON_TYPE]
+        self.raw_headers = [(b"content-length", b"%d" % len(body)), _JSON_TYPE]
         if headers:
             self.raw_headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
 
@@ -319,7 +319,7 @@ class Dispatcher:
         # Appending raw header pairs is much cheaper than MutableHeaders' de-duplicating __setitem__.
         raw = response.raw_headers
         raw.append((b"x-request-id", rid.encode()))
-        raw.append((b"openai-processing-ms", str(int((time.perf_counter() - started) * 1000)).encode()))
+        raw.append((b"openai-processing-ms", b"%d" % ((time.perf_counter() - started) * 1000)))  # %d truncates
         raw += _STATIC_HEADERS
         if ctx is not None:
             for name, value in ctx.response_headers.items():
