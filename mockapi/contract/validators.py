@@ -743,7 +743,10 @@ def _json_kind(value: Any) -> str:
 def _json_form(value: Any) -> Any:
     """A coerced form as JSON: file parts (bytes, upload objects) become ``BINARY_STAND_IN``."""
     if isinstance(value, dict):
-        return {k: v if type(v) is str else _json_form(v) for k, v in value.items()}
+        form: dict[str, Any] = {}
+        for k, v in value.items():  # a loop, not a comprehension: one frame less on every form request
+            form[k] = v if type(v) is str else _json_form(v)
+        return form
     if isinstance(value, list):
         return [_json_form(v) for v in value]
     if value is None or isinstance(value, (str, int, float)):
