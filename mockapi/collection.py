@@ -85,14 +85,18 @@ class Collection(Generic[T]):
     def add(self, obj_id: str, record: T, **index: Hashable) -> T:
         self._records[obj_id] = record
         self._order.append(obj_id)
-        keys = [(name, value) for name, value in index.items() if value is not None]
-        for key in keys:
-            seq = self._indexes.get(key)
-            if seq is None:  # not setdefault: that would build a throwaway Sequence per add
-                seq = self._indexes[key] = Sequence()
-            seq.append(obj_id)
-        if keys:
-            self._keys[obj_id] = keys
+        if index:  # one loop, no comprehension: this runs on every create
+            keys = []
+            for key in index.items():
+                if key[1] is None:
+                    continue
+                seq = self._indexes.get(key)
+                if seq is None:  # not setdefault: that would build a throwaway Sequence per add
+                    seq = self._indexes[key] = Sequence()
+                seq.append(obj_id)
+                keys.append(key)
+            if keys:
+                self._keys[obj_id] = keys
         return record
 
     def remove(self, obj_id: str) -> T | None:

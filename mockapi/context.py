@@ -51,7 +51,7 @@ class RequestContext:
 
     @property
     def now(self) -> int:
-        return self.fake.clock.now_int()
+        return int(self.fake.clock.now())  # not now_int(): one call less on every handler's path
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())

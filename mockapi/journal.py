@@ -45,21 +45,24 @@ class Entry:
 
 class Journal:
     def __init__(self, size: int) -> None:
-        self._entries: deque[Entry] = deque(maxlen=size)
+        # (seq, Entry's other fields): the hot path stores the values as they come, readers build the Entry.
+        self._records: deque[tuple[int, tuple[Any, ...]]] = deque(maxlen=size)
         self._seq = itertools.count(1)
         self._lock = threading.Lock()
+        # The entries readers have seen, by seq: each is built and cooked once and stays the same object.
+        self._built: dict[int, Entry] = {}
 
-    def record(self, *values: Any) -> Entry:
+    def record(self, *values: Any) -> None:
         """Record a request; ``values`` are Entry's fields after ``seq``, in order (the hot path)."""
         # No lock: next() on a counter and deque.append are each atomic, and readers copy under the lock.
-        entry = Entry(next(self._seq), *values)
-        self._entries.append(entry)
-        return entry
+        self._records.append((next(self._seq), values))
 
     def entries(self, *, path: str | None = None, method: str | None = None) -> list[Entry]:
-        snapshot = list(self._entries)  # one C-level copy: safe while other threads record
-        with self._lock:  # cooking rewrites entries: once, by one reader
-            found = [entry.cook() for entry in snapshot]
+        snapshot = list(self._records)  # one C-level copy: safe while other threads record
+        with self._lock:  # building and cooking: once per entry, by one reader
+            built = self._built
+            found = [built.get(seq) or Entry(seq, *values).cook() for seq, values in snapshot]
+            self._built = {entry.seq: entry for entry in found}  # entries that left the journal are dropped
         if path is not None:
             found = [e for e in found if e.path == path]
         if method is not None:
@@ -67,10 +70,12 @@ class Journal:
         return found
 
     def clear(self) -> None:
-        self._entries.clear()
+        self._records.clear()
+        with self._lock:
+            self._built = {}
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._records)
 
 
 def _masked(authorization: str) -> str:

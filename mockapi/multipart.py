@@ -14,10 +14,10 @@ import re
 from mockapi.context import UploadedFile
 
 # The part header every SDK (httpx, undici, curl) writes: a disposition with a name and maybe a
-# filename, then maybe a content type. Anything else goes to the full parser.
+# filename, then maybe a content type, then the blank line. Anything else goes to the full parser.
 _HEAD = re.compile(
     rb'\r\nContent-Disposition: *form-data; *name="([^"\\\r\n]*)"(?:; *filename="([^"\\\r\n]*)")?'
-    rb"(?:\r\nContent-Type: *([^\r\n]*))?",
+    rb"(?:\r\nContent-Type: *([^\r\n]*))?\r\n\r\n",
     re.IGNORECASE,
 )
 # More parts than this go to the full parser, which refuses them with its own limits (1000 fields, 64 files):
@@ -29,14 +29,16 @@ def boundary_of(content_type: str) -> bytes | None:
     _, found, rest = content_type.partition("boundary=")
     if not found:
         return None
-    boundary = rest.split(";", 1)[0].strip().strip('"')
+    # A plain boundary (httpx sends hex digits) has nothing to split off or strip.
+    boundary = rest if rest.isalnum() else rest.split(";", 1)[0].strip().strip('"')
     return boundary.encode("latin-1") if boundary else None
 
 
 def parse(body: bytes, boundary: bytes) -> dict[str, list[str | UploadedFile]] | None:
     """Form fields and files, or None when the body needs the full parser.
 
-    Walks the body with ``find`` and slices out only the part contents (no copy of the whole body).
+    Walks the body with one regex match and one ``find`` per part and slices out only the part contents (no
+    copy of the whole body).
     """
     delimiter = b"--" + boundary
     if not body.startswith(delimiter):
@@ -49,24 +51,29 @@ def parse(body: bytes, boundary: bytes) -> dict[str, list[str | UploadedFile]] |
         parts += 1
         if parts > MAX_PARTS:
             return None
-        end = body.find(separator, pos)
-        head_end = body.find(b"\r\n\r\n", pos, end)
-        if end < 0 or head_end < 0:
-            return None  # truncated or malformed
-        found = _HEAD.fullmatch(body, pos, head_end)
+        found = _HEAD.match(body, pos)  # the head cannot hold a separator: it ends at the first blank line
         if found is None:
             return None
+        start = found.end()
+        end = body.find(separator, start - 2)
+        if end < start:  # truncated, or the separator overlaps the blank line (malformed)
+            return None
         name, filename, content_type = found.groups()
-        content = body[head_end + 4 : end]
+        content = body[start:end]
         try:
+            key = name.decode()
             value: str | UploadedFile = (
                 content.decode()
                 if filename is None
                 else UploadedFile(filename.decode(), (content_type or b"application/octet-stream").decode("latin-1"),
                                   content)
             )  # fmt: skip
-            fields.setdefault(name.decode(), []).append(value)
         except UnicodeDecodeError:
             return None
+        values = fields.get(key)
+        if values is None:
+            fields[key] = [value]
+        else:
+            values.append(value)
         pos = end + len(separator)
     return fields

@@ -90,8 +90,9 @@ def create(ctx: RequestContext) -> dict[str, Any]:
     if purpose not in UPLOAD_PURPOSES:
         raise errors.invalid_value("purpose", purpose, UPLOAD_PURPOSES)
     check_upload(purpose, upload.filename, upload.data)
-    expires_at = _expiry(body.get("expires_after"), ctx.now, purpose)
-    return create_file(ctx.ns, ctx.now, upload.filename, purpose, upload.data, expires_at).obj
+    now = ctx.now
+    expires_at = _expiry(body.get("expires_after"), now, purpose)
+    return create_file(ctx.ns, now, upload.filename, purpose, upload.data, expires_at).obj
 
 
 def check_upload(purpose: str, filename: str, data: bytes) -> None:
