@@ -314,6 +314,9 @@ def _seed(fake: Fake) -> dict[str, str]:
     ids["batch_id"] = client.batches.create(input_file_id=batch_input.id, endpoint="/v1/chat/completions",
                                             completion_window="24h").id
 
+    if ("POST", "/skills") in routes:
+        ids["skill_id"] = client.skills.create(files=[("fuzz/SKILL.md", b"---\nname: fuzz\n---\nFuzz.\n")]).id
+        ids["version"] = "1"
     if ("POST", "/responses") in routes:
         ids["response_id"] = client.responses.create(model="gpt-4o-mini", input="Hello").id
     if ("POST", "/conversations") in routes:

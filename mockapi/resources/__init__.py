@@ -23,6 +23,7 @@ MODULES = [
     "runs",
     "vector_stores",
     "containers",
+    "skills",
     # Model endpoints
     "chat",
     "responses", "conversations",
