@@ -40,6 +40,9 @@ _SHAPES: dict[str, tuple[int, str]] = {
     # "skillver_123": the same shape (chosen).
     "skill_": (48, _HEX),
     "skillver_": (48, _HEX),
+    # Custom voices: the document shows only "cons_1234" and "voice_123abc"; 24 base62 like most ids (chosen).
+    "cons_": (24, _BASE62),
+    "voice_": (24, _BASE62),
     "video_": (48, _HEX),  # like Responses ids (resp_ + 48 hex); the docs only show "video_123"
     # Evals: 32 hex, like the document's examples (eval_67abd54d9b0081909a86353f6fb9317a, evalrun_…, outputitem_…)
     "eval_": (32, _HEX),

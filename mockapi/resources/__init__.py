@@ -31,7 +31,7 @@ MODULES = [
     "embeddings",
     "moderations",
     "images",
-    "audio",
+    "audio", "voices",
     "realtime",
     # Long-running jobs
     "fine_tuning",
