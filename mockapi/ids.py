@@ -35,6 +35,14 @@ _SHAPES: dict[str, tuple[int, str]] = {
     "vsfb_": (24, _BASE62),
     "cntr_": (48, _HEX),  # the documented examples: cntr_ + 48 hex, cfile_ + 32 hex
     "cfile_": (32, _HEX),
+    # Skills: skill_ + 48 hex as in real captures (skill_698ca18f012c8191836f8d22c0af11f6071496f833619f4c, a
+    # 2026-02-11 hands-on transcript); version ids are not shown anywhere real, the document's example is
+    # "skillver_123": the same shape (chosen).
+    "skill_": (48, _HEX),
+    "skillver_": (48, _HEX),
+    # Custom voices: the document shows only "cons_1234" and "voice_123abc"; 24 base62 like most ids (chosen).
+    "cons_": (24, _BASE62),
+    "voice_": (24, _BASE62),
     "video_": (48, _HEX),  # like Responses ids (resp_ + 48 hex); the docs only show "video_123"
     # Evals: 32 hex, like the document's examples (eval_67abd54d9b0081909a86353f6fb9317a, evalrun_…, outputitem_…)
     "eval_": (32, _HEX),

@@ -163,6 +163,8 @@ def _event_schema(declared: Any, wiring: dict[str, Any] | None) -> dict[str, Any
 UPLOAD_PARTS = {
     "/audio/transcriptions": {"file": ("speech.wav", "audio/wav")},
     "/audio/translations": {"file": ("speech.wav", "audio/wav")},
+    "/audio/voice_consents": {"recording": ("consent.wav", "audio/wav")},
+    "/audio/voices": {"audio_sample": ("sample.wav", "audio/wav")},
     "/images/edits": {"image": ("image.png", "image/png")},
     "/images/variations": {"image": ("image.png", "image/png")},
 }
@@ -190,7 +192,7 @@ MODELS = {
 # Body fields that name an object: the seeded one of that kind.
 BODY_IDS = {"assistant_id": "assistant_id", "input_file_id": "batch_input_id", "training_file": "training_file_id",
             "file_id": "file_id", "vector_store_id": "vector_store_id", "conversation": "conversation_id",
-            "previous_response_id": "response_id"}
+            "previous_response_id": "response_id", "consent": "consent_id"}
 
 
 def _realistic(case: Any, ids: dict[str, str]) -> Any:
@@ -214,6 +216,9 @@ def _realistic(case: Any, ids: dict[str, str]) -> Any:
         path = case.operation.path
         if path.startswith("/audio/") and "file" in body:
             body["file"] = _samples()["wav"]  # schemathesis names the part after its content: file.wav
+        for part in ("recording", "audio_sample"):
+            if path.startswith("/audio/") and part in body:
+                body[part] = _samples()["wav"]
         if path in ("/images/edits", "/images/variations") and "image" in body:
             body["image"] = _samples()["png"]
             body.pop("mask", None)
@@ -314,6 +319,12 @@ def _seed(fake: Fake) -> dict[str, str]:
     ids["batch_id"] = client.batches.create(input_file_id=batch_input.id, endpoint="/v1/chat/completions",
                                             completion_window="24h").id
 
+    if ("POST", "/skills") in routes:
+        ids["skill_id"] = client.skills.create(files=[("fuzz/SKILL.md", b"---\nname: fuzz\n---\nFuzz.\n")]).id
+        ids["version"] = "1"
+    if ("POST", "/audio/voice_consents") in routes:
+        ids["consent_id"] = client.audio.voice_consents.create(
+            name="fuzz", language="en-US", recording=("consent.wav", _samples()["wav"], "audio/wav")).id
     if ("POST", "/responses") in routes:
         ids["response_id"] = client.responses.create(model="gpt-4o-mini", input="Hello").id
     if ("POST", "/conversations") in routes:

@@ -116,7 +116,7 @@ def parse(ctx: RequestContext) -> ChatRequest:
     _sampling(body, req)
     _max_tokens(body, req)
     _streaming(body, req)
-    req.voice = voices.requested(body, messages, info, req.stream)
+    req.voice = voices.requested(ctx.ns, body, messages, info, req.stream)
     req.store = bool(typed(body, "store", bool, False))
     req.metadata = validate_metadata(body.get("metadata"))
     req.service_tier = service_tier(body, info)

@@ -17,6 +17,8 @@ from typing import Any
 from mockapi import errors
 from mockapi.catalog import ModelInfo
 from mockapi.media import audio
+from mockapi.resources.voices import custom_voice
+from mockapi.state import Namespace
 
 FORMATS = {"wav": "wav", "aac": "aac", "mp3": "mp3", "flac": "flac", "opus": "opus", "pcm16": "pcm"}
 AUDIO_TTL = 3600  # seconds an audio id can be referred back to (chosen; the real expiry is not documented)
@@ -30,7 +32,9 @@ class Voice:
     format: str  # as requested (pcm16, wav, ...)
 
 
-def requested(body: dict[str, Any], messages: list[dict[str, Any]], info: ModelInfo, stream: bool) -> Voice | None:
+def requested(
+    ns: Namespace, body: dict[str, Any], messages: list[dict[str, Any]], info: ModelInfo, stream: bool,
+) -> Voice | None:
     """The spoken output a request asks for (None: text only), with the real 400s for misuse."""
     modalities = body.get("modalities") or ["text"]
     spoken = "audio" in modalities
@@ -57,7 +61,8 @@ def requested(body: dict[str, Any], messages: list[dict[str, Any]], info: ModelI
             "are: 'pcm16'.", param="audio.format", code="unsupported_value",
         )
     voice = options.get("voice")
-    name = voice.get("id") if isinstance(voice, dict) else voice  # a custom voice is {"id": "voice_..."}
+    # A custom voice is {"id": "voice_..."}: one of the caller's (POST /audio/voices).
+    name = custom_voice(ns, voice, "audio.voice.id") if isinstance(voice, dict) else voice
     return Voice(str(name), fmt)
 
 

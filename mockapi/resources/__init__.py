@@ -23,6 +23,7 @@ MODULES = [
     "runs",
     "vector_stores",
     "containers",
+    "skills",
     # Model endpoints
     "chat",
     "responses", "conversations",
@@ -30,7 +31,7 @@ MODULES = [
     "embeddings",
     "moderations",
     "images",
-    "audio",
+    "audio", "voices",
     "realtime",
     # Long-running jobs
     "fine_tuning",

@@ -21,6 +21,8 @@ from mockapi.catalog import ModelInfo
 from mockapi.context import RequestContext, UploadedFile
 from mockapi.media import audio, params
 from mockapi.media import transcripts as tx
+from mockapi.resources.voices import custom_voice
+from mockapi.state import Namespace
 from mockapi.streaming import EventStream, SSEEvent
 
 if TYPE_CHECKING:
@@ -79,7 +81,7 @@ def speech(ctx: RequestContext) -> Response | EventStream:
     if len(text) > MAX_SPEECH_INPUT:
         raise errors.string_too_long("input", MAX_SPEECH_INPUT, len(text))
     legacy = info.id.startswith("tts-1")
-    voice = _voice(body.get("voice"), legacy)
+    voice = _voice(ctx.ns, body.get("voice"), legacy)
     fmt = params.text(body, "response_format") or "mp3"
     params.check_enum("response_format", fmt, SPEECH_FORMATS)
     speed = params.number(body, "speed", 1.0) or 1.0
@@ -107,14 +109,11 @@ def speech(ctx: RequestContext) -> Response | EventStream:
     return StreamingResponse(_chunks(produce), media_type=audio.CONTENT_TYPES[fmt])
 
 
-def _voice(raw: Any, legacy: bool) -> str:
+def _voice(ns: Namespace, raw: Any, legacy: bool) -> str:
     if raw is None:
         raise errors.missing_parameter("voice")
     if isinstance(raw, dict):
-        voice_id = raw.get("id")
-        if not isinstance(voice_id, str) or not voice_id:
-            raise errors.missing_parameter("voice.id")
-        return voice_id  # custom voices: any id (the voices API is not faked)
+        return custom_voice(ns, raw, "voice.id")  # one of the caller's voices (POST /audio/voices)
     if not isinstance(raw, str):
         raise params.invalid_type("voice", "a string or an object", raw)
     supported = LEGACY_VOICES if legacy else VOICES

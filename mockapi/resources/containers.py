@@ -19,6 +19,7 @@ from mockapi.common import deleted, paginate
 from mockapi.context import RequestContext
 from mockapi.ids import new_id
 from mockapi.media import params
+from mockapi.resources import skills
 from mockapi.resources.files import get_file
 from mockapi.routing import JSON_OR_MULTIPART
 from mockapi.state import Namespace
@@ -73,6 +74,7 @@ def create(ctx: RequestContext) -> dict[str, Any]:
     expires = body.get("expires_after") or {"anchor": "last_active_at", "minutes": DEFAULT_MINUTES}
     params.check_range("expires_after.minutes", expires["minutes"], 1, DEFAULT_MINUTES, integer_=True)
     copies = [get_file(ctx.ns, str(file_id), ctx.now) for file_id in body.get("file_ids") or []]
+    skills.check_attached(ctx.ns, body.get("skills"))  # checked, not mounted: nothing runs in a container
     obj: dict[str, Any] = {
         "id": new_id("cntr_"), "object": "container", "created_at": ctx.now, "status": "running",
         "expires_after": {"anchor": "last_active_at", "minutes": expires["minutes"]}, "last_active_at": ctx.now,
