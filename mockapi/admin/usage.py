@@ -210,17 +210,17 @@ def _integer(query: dict[str, Any], name: str) -> int | None:
 
 
 def _encode_page(start: int) -> str:
-    return "page_" + base64.urlsafe_b64encode(start.to_bytes(8, "big", signed=True)).decode()
+    return "page_" + base64.urlsafe_b64encode(str(start).encode()).decode()
 
 
 def _decode_page(page: str) -> int:
     try:
-        raw = base64.urlsafe_b64decode(page.removeprefix("page_").encode())
-    except (binascii.Error, ValueError):
+        raw = base64.urlsafe_b64decode(page.removeprefix("page_").encode()).decode()
+        if not page.startswith("page_") or len(raw) > 24:
+            raise ValueError(page)
+        return int(raw)
+    except (binascii.Error, ValueError):  # UnicodeDecodeError is a ValueError
         raise _bad_page(page) from None
-    if not page.startswith("page_") or len(raw) != 8:
-        raise _bad_page(page)
-    return int.from_bytes(raw, "big", signed=True)
 
 
 def _bad_page(page: str) -> errors.APIError:

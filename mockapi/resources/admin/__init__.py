@@ -16,7 +16,7 @@ from mockapi.context import RequestContext
 if TYPE_CHECKING:
     from mockapi.fake import Fake
 
-FAMILIES = ["usage"]
+FAMILIES = ["usage", "audit_logs", "projects", "members"]
 
 Handler = Callable[[RequestContext], Any]
 
