@@ -29,7 +29,7 @@ def paginate(
 ) -> dict[str, Any]:
     """A cursor page in the shared list envelope; costs O(limit)."""
     query = ctx.query
-    limit = _limit(query.get("limit"), default_limit, max_limit)
+    limit = page_limit(query.get("limit"), default_limit, max_limit)
     order = query.get("order") or default_order
     if order not in ("asc", "desc"):
         raise errors.invalid_value("order", order, ["asc", "desc"])
@@ -47,7 +47,8 @@ def paginate(
     return list_body([render(item) for item in page.items], page.has_more)
 
 
-def _limit(value: Any, default: int, maximum: int) -> int:
+def page_limit(value: Any, default: int, maximum: int) -> int:
+    """A `limit` query value, or the real 400 naming it (below 1, above `maximum`, not an integer)."""
     if value is None:
         return default
     try:

@@ -14,6 +14,10 @@ class KeyInfo:
 
     project: str | None = None
     organization: str | None = None
+    # May call the Administration API (/organization/...), like a real sk-admin- key.
+    admin: bool = False
+    # The key's id in usage results and key listings (key_...); None: derived from the key.
+    id: str | None = None
 
 
 @dataclass
@@ -23,6 +27,9 @@ class Config:
     # None accepts any key; otherwise only these keys (each may name its project).
     api_keys: dict[str, KeyInfo] | None = None
     organization: str = "user-mockapi"
+    # The Administration API (/organization/...) answers only admin keys: `sk-admin-...`, keys marked `admin`
+    # and admin keys it created; every other key gets the real 403. False: any accepted key may call it.
+    require_admin_key: bool = True
     validate_requests: bool = True
     validate_responses: bool = False
     control_plane: bool = True

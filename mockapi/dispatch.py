@@ -210,6 +210,11 @@ class Dispatcher:
             raise errors.missing_api_key()
         keys = self.fake.config.api_keys
         headers = {"openai-organization": self.fake.config.organization}
+        if key in self.fake.issued_keys:  # created (or revoked) through the Administration API
+            issued = self.fake.issued_keys[key]
+            if issued is None:
+                raise errors.invalid_api_key(key)
+            keys = {key: issued}
         if keys is None:
             project = request_headers.get("openai-project")
             if project:

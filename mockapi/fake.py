@@ -16,7 +16,7 @@ from starlette.types import Receive, Scope, Send
 
 from mockapi import faults, ratelimit, resources, responder
 from mockapi.clock import Clock
-from mockapi.config import Config
+from mockapi.config import Config, KeyInfo
 from mockapi.control import PREFIX, ControlPlane
 from mockapi.dispatch import Dispatcher
 from mockapi.journal import Journal
@@ -69,6 +69,9 @@ class Fake:
         self.internal_errors: list[str] = []
         # Feature services (responder, faults, ...) register themselves here by name.
         self.services: dict[str, Any] = {}
+        # Keys the Administration API created (service account and admin keys) -> what they belong to; None:
+        # deleted, so refused. They authenticate whatever `api_keys` says (contracts/README.md, "Administration").
+        self.issued_keys: dict[str, KeyInfo | None] = {}
         responder.install(self)
         resources.install_all(self)
         faults.install(self)

@@ -53,8 +53,10 @@ def test_empty_lists_conform_for_every_top_level_list(mockapi) -> None:
     """An empty cursor page has null first_id/last_id, as the real API sends (the overlay allows it)."""
     lists = [r.path for r in mockapi.router.routes if r.method == "GET" and "{" not in r.path]
     assert {"/files", "/assistants", "/batches", "/vector_stores", "/fine_tuning/jobs"} <= set(lists)
-    with mockapi.http_client(headers={"OpenAI-Beta": "assistants=v2"}) as http:
+    # An admin key for /organization/...; usage and costs pages need a start_time.
+    with mockapi.http_client(api_key="sk-admin-lists", headers={"OpenAI-Beta": "assistants=v2"}) as http:
         for path in lists:
-            response = http.get("/v1" + path)
+            bucketed = path.startswith(("/organization/usage/", "/organization/costs"))
+            response = http.get("/v1" + path, params={"start_time": 0, "limit": 1} if bucketed else None)
             assert response.status_code == 200, (path, response.text)
     assert mockapi.violations == []

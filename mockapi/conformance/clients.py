@@ -210,7 +210,8 @@ def make_api(name: str, target: Target, recorder: Recorder) -> Api:
 
         transport = capturing_transport(target.transport(httpx2), httpx2, recorder)
         client = openai.OpenAI(
-            api_key=target.api_key, base_url=target.base_url, timeout=target.timeout, max_retries=2,
+            api_key=target.api_key, admin_api_key=target.admin_key, base_url=target.base_url,
+            timeout=target.timeout, max_retries=2,
             http_client=httpx2.Client(transport=transport, timeout=target.timeout),
         )
         return SdkApi(client)

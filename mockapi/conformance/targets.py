@@ -34,6 +34,8 @@ class Target:
     # How long a scenario waits for a lifecycle (run, vector store file, batch) to settle.
     patience: float = 30.0
     _control: tuple[Control | None] | None = field(default=None, repr=False)
+    # The key the Administration API scenarios use (OPENAI_ADMIN_KEY; a fake takes any sk-admin- key).
+    admin_key: str = field(default_factory=lambda: os.environ.get("OPENAI_ADMIN_KEY") or "sk-admin-conformance")
 
     @property
     def label(self) -> str:

@@ -40,6 +40,8 @@ MODULES = [
     # Evals and the fine-tuning graders
     "evals",
     "graders",
+    # The Administration API (/organization/...): usage, costs, projects, members, keys
+    "admin",
 ]
 
 

@@ -1,0 +1,155 @@
+"""The one organization behind every key: its owner, projects, members, invites, admin keys and audit log.
+
+Organization-level objects belong to no API key, so they live in ``state.shared`` (cleared by reset, like
+everything else) and are created on first use with an owner and a "Default project". The fake serves one
+organization, named by ``config.organization``; facts and choices: contracts/README.md ("Administration").
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mockapi import errors
+from mockapi.collection import Collection
+from mockapi.config import KeyInfo
+from mockapi.context import RequestContext
+from mockapi.ids import new_id
+
+if TYPE_CHECKING:
+    from mockapi.fake import Fake
+
+ORGANIZATION = "organization"
+ADMIN_PREFIX = "sk-admin-"
+OWNER_NAME, OWNER_EMAIL = "Mock Owner", "owner@example.com"  # chosen
+
+
+@dataclass
+class Project:
+    obj: dict[str, Any]
+    users: Collection[dict[str, Any]] = field(default_factory=Collection)
+    service_accounts: Collection[dict[str, Any]] = field(default_factory=Collection)
+    api_keys: Collection[dict[str, Any]] = field(default_factory=Collection)
+    rate_limits: Collection[dict[str, Any]] = field(default_factory=Collection)
+
+    @property
+    def id(self) -> str:
+        return str(self.obj["id"])
+
+
+@dataclass
+class Organization:
+    id: str
+    owner: dict[str, Any]
+    default_project: str
+    users: Collection[dict[str, Any]] = field(default_factory=Collection)
+    projects: Collection[Project] = field(default_factory=Collection)
+    invites: Collection[dict[str, Any]] = field(default_factory=Collection)
+    admin_keys: Collection[dict[str, Any]] = field(default_factory=Collection)
+    audit_logs: Collection[dict[str, Any]] = field(default_factory=Collection)
+    # key id -> the secret, so deleting a key by id revokes the secret too
+    secrets: dict[str, str] = field(default_factory=dict)
+
+
+def organization(fake: Fake) -> Organization:
+    """The organization, created with its owner and default project on first use."""
+    found: Organization | None = fake.state.shared.get(ORGANIZATION)
+    if found is not None:
+        return found
+    with fake.state.lock:
+        found = fake.state.shared.get(ORGANIZATION)
+        if found is None:
+            found = fake.state.shared[ORGANIZATION] = _new_organization(fake)
+    return found
+
+
+def _new_organization(fake: Fake) -> Organization:
+    now = fake.clock.now_int()
+    owner = {
+        "object": "organization.user", "id": new_id("user-"), "name": OWNER_NAME, "email": OWNER_EMAIL,
+        "role": "owner", "added_at": now,
+    }
+    project = new_project("Default project", now)
+    org = Organization(id=fake.config.organization, owner=owner, default_project=project.id)
+    org.users.add(owner["id"], owner)
+    org.projects.add(project.id, project)
+    add_project_user(project, owner, "owner", now)
+    return org
+
+
+def new_project(name: str, now: int) -> Project:
+    obj = {"id": new_id("proj_"), "object": "organization.project", "name": name, "created_at": now,
+           "archived_at": None, "status": "active", "external_key_id": None}
+    return Project(obj)
+
+
+def add_project_user(project: Project, user: dict[str, Any], role: str, now: int) -> dict[str, Any]:
+    member = {"object": "organization.project.user", "id": user["id"], "name": user.get("name"),
+              "email": user.get("email"), "role": role, "added_at": now}
+    project.users.add(member["id"], member)
+    return member
+
+
+# -- keys -------------------------------------------------------------------------------------------------
+
+
+def is_admin(ctx: RequestContext) -> bool:
+    fake = ctx.fake
+    if not fake.config.require_admin_key or ctx.api_key.startswith(ADMIN_PREFIX):
+        return True
+    info = fake.issued_keys.get(ctx.api_key) or (fake.config.api_keys or {}).get(ctx.api_key)
+    return info is not None and info.admin
+
+
+def require_admin(ctx: RequestContext, scope: str) -> None:
+    """Only admin keys reach the Administration API. The real 403 for a project key (verified live by several
+    users: "403 Missing scopes: api.usage.read" on usage and costs, api.management.read elsewhere; wording from
+    a recorded body, contracts/README.md "Administration")."""
+    if not is_admin(ctx):
+        raise errors.APIError(403, f"You have insufficient permissions for this operation. Missing scopes: {scope}.")
+
+
+def key_id(fake: Fake, key: str) -> str:
+    """A key's id (``key_...``): the one it was issued or configured with, else derived from the key (stable)."""
+    info = fake.issued_keys.get(key) or (fake.config.api_keys or {}).get(key)
+    if info is not None and info.id:
+        return info.id
+    return "key_" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def redact(secret: str) -> str:
+    """``sk-abc...def``, the documented redacted_value shape."""
+    head = ADMIN_PREFIX[:-1] if secret.startswith(ADMIN_PREFIX) else secret[:6]
+    return f"{head}...{secret[-3:]}"
+
+
+def issue(fake: Fake, org: Organization, secret: str, info: KeyInfo) -> None:
+    assert info.id is not None
+    fake.issued_keys[secret] = info
+    org.secrets[info.id] = secret
+
+
+def revoke(fake: Fake, org: Organization, obj_id: str) -> None:
+    secret = org.secrets.pop(obj_id, None)
+    if secret is not None:
+        fake.issued_keys[secret] = None
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who a metered request is billed to, as usage results name it."""
+
+    project_id: str
+    user_id: str | None
+    api_key_id: str
+
+
+def caller(ctx: RequestContext) -> Caller:
+    fake = ctx.fake
+    org = organization(fake)
+    info = fake.issued_keys.get(ctx.api_key) or (fake.config.api_keys or {}).get(ctx.api_key)
+    project = (info.project if info is not None else None) or ctx.response_headers.get("openai-project")
+    service_account = info is not None and info.project is not None and ctx.api_key in fake.issued_keys
+    return Caller(project or org.default_project, None if service_account else org.owner["id"],
+                  key_id(fake, ctx.api_key))

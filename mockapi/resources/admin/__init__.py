@@ -1,0 +1,38 @@
+"""The Administration API (``/organization/...``), one module per family like the SDK's ``admin.organization``.
+
+Every route answers admin keys only (``mockapi.admin.org.require_admin``, with the scope the real 403 names).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from mockapi.admin import meter
+from mockapi.admin.org import require_admin
+from mockapi.context import RequestContext
+
+if TYPE_CHECKING:
+    from mockapi.fake import Fake
+
+FAMILIES = ["usage", "audit_logs", "projects", "members"]
+
+Handler = Callable[[RequestContext], Any]
+
+
+def admin_only(scope: str, handler: Handler) -> Handler:
+    """``handler`` behind the admin-key check (the real API refuses a project key before anything else)."""
+
+    def guarded(ctx: RequestContext) -> Any:
+        require_admin(ctx, scope)
+        return handler(ctx)
+
+    guarded.__name__ = guarded.__qualname__ = handler.__name__
+    return guarded
+
+
+def install(fake: Fake) -> None:
+    meter.install(fake)
+    for name in FAMILIES:
+        import_module(f"mockapi.resources.admin.{name}").install(fake)
