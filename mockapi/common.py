@@ -128,5 +128,14 @@ def lookup(collection: Collection[T] | Mapping[str, T], item_id: str, thing: str
     return found
 
 
+def find(collection: Collection[T] | Mapping[str, T], item_id: str, thing: str, param: str | None = None) -> T:
+    """The item, or the newer APIs' 404: ``{thing} with id '{item_id}' not found.`` (Responses, conversations,
+    containers: BerriAI/litellm#39464; the families that follow their style use it too)."""
+    found = collection.get(item_id)
+    if found is None:
+        raise errors.APIError(404, f"{thing} with id '{item_id}' not found.", param=param)
+    return found
+
+
 def deleted(obj_id: str, object_name: str) -> dict[str, Any]:
     return {"id": obj_id, "object": object_name, "deleted": True}

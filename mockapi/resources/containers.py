@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from mockapi import errors
 from mockapi.collection import Collection
-from mockapi.common import deleted, paginate
+from mockapi.common import deleted, find, paginate
 from mockapi.context import RequestContext
 from mockapi.ids import new_id
 from mockapi.media import params
@@ -94,9 +94,7 @@ def for_tool(ns: Namespace, spec: Any, now: int) -> Container:
     """The container a code interpreter call runs in: the tool's container id (must exist: the containers'
     404), or ``{"type": "auto", "file_ids", "memory_limit"}``: a new container, as the real API makes one."""
     if isinstance(spec, str):
-        found: Container | None = ns.collection(CONTAINERS).get(spec)
-        if found is None:
-            raise errors.APIError(404, f"Container with id '{spec}' not found.")
+        found: Container = find(ns.collection(CONTAINERS), spec, "Container")
         found.obj["last_active_at"] = now
         return found
     auto = spec if isinstance(spec, dict) else {}
@@ -139,12 +137,7 @@ def delete(ctx: RequestContext) -> dict[str, Any]:
 
 
 def _container(ctx: RequestContext) -> Container:
-    container_id = ctx.params["container_id"]
-    found: Container | None = ctx.ns.collection(CONTAINERS).get(container_id)
-    if found is None:
-        # Real wording (BerriAI/litellm#39464).
-        raise errors.APIError(404, f"Container with id '{container_id}' not found.")
-    return found
+    return find(ctx.ns.collection(CONTAINERS), ctx.params["container_id"], "Container")  # real (common.find)
 
 
 def _active(ctx: RequestContext) -> Container:
@@ -219,8 +212,5 @@ def file_content(ctx: RequestContext) -> Response:
 
 
 def _file(container: Container, file_id: str) -> dict[str, Any]:
-    found = container.files.get(file_id)
-    if found is None:
-        raise errors.APIError(404, f"Container file with id '{file_id}' not found.")  # the containers' pattern
-    return found
+    return find(container.files, file_id, "Container file")  # wording chosen, the containers' pattern
 

@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from mockapi import errors
-from mockapi.common import deleted, paginate, typed
+from mockapi.common import deleted, find, paginate, typed
 from mockapi.context import RequestContext, UploadedFile
 from mockapi.ids import new_id
 from mockapi.media import audio, params
@@ -158,9 +158,7 @@ def custom_voice(ns: Namespace, raw: Any, param: str) -> str:
     voice_id = raw.get("id") if isinstance(raw, dict) else None
     if not isinstance(voice_id, str) or not voice_id:
         raise errors.missing_parameter(param)
-    found = ns.collection(VOICES).get(voice_id)
-    if found is None:
-        raise errors.APIError(404, f"Voice with id '{voice_id}' not found.", param=param)  # wording chosen
+    found = find(ns.collection(VOICES), voice_id, "Voice", param)  # wording chosen
     if found["type"] == "prompt":
         raise errors.invalid_request(
             f"Voice '{voice_id}' was created from a text prompt and is supported only in Live.", param=param,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from mockapi import errors
 from mockapi.admin.org import Organization, add_project_user, issue, organization, redact, revoke
-from mockapi.common import deleted, paginate, required, typed
+from mockapi.common import deleted, find, paginate, required, typed
 from mockapi.config import KeyInfo
 from mockapi.context import RequestContext
 from mockapi.ids import new_id
@@ -87,10 +87,7 @@ def _keep_an_owner(org: Organization, user: dict[str, Any], role: str | None) ->
 
 
 def _user(org: Organization, user_id: str) -> dict[str, Any]:
-    found = org.users.get(user_id)
-    if found is None:  # wording chosen
-        raise errors.APIError(404, f"User with id '{user_id}' not found.", param="user_id")
-    return found
+    return find(org.users, user_id, "User", "user_id")  # wording chosen
 
 
 # -- invites ---------------------------------------------------------------------------------------------
@@ -165,10 +162,7 @@ def _invite_now(obj: dict[str, Any], now: int) -> dict[str, Any]:
 
 
 def _invite(org: Organization, invite_id: str) -> dict[str, Any]:
-    found = org.invites.get(invite_id)
-    if found is None:  # wording chosen
-        raise errors.APIError(404, f"Invite with id '{invite_id}' not found.", param="invite_id")
-    return found
+    return find(org.invites, invite_id, "Invite", "invite_id")  # wording chosen
 
 
 # -- admin API keys -------------------------------------------------------------------------------------------
@@ -207,7 +201,4 @@ def delete_admin_key(ctx: RequestContext) -> dict[str, Any]:
 
 
 def _admin_key(org: Organization, key_id: str) -> dict[str, Any]:
-    found = org.admin_keys.get(key_id)
-    if found is None:  # wording chosen
-        raise errors.APIError(404, f"Admin API key with id '{key_id}' not found.", param="key_id")
-    return found
+    return find(org.admin_keys, key_id, "Admin API key", "key_id")  # wording chosen

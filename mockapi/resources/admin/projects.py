@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from mockapi import errors
 from mockapi.admin.org import Project, add_project_user, issue, new_project, organization, revoke
-from mockapi.common import deleted, paginate, required, typed
+from mockapi.common import deleted, find, paginate, required, typed
 from mockapi.config import KeyInfo
 from mockapi.context import RequestContext
 from mockapi.ids import new_id
@@ -109,11 +109,8 @@ def _name(body: dict[str, Any]) -> str:
 
 
 def _project(ctx: RequestContext) -> Project:
-    project_id = ctx.params["project_id"]
-    found: Project | None = organization(ctx.fake).projects.get(project_id)
-    if found is None:  # wording chosen (no real capture found)
-        raise errors.APIError(404, f"Project with id '{project_id}' not found.", param="project_id")
-    return found
+    projects = organization(ctx.fake).projects
+    return find(projects, ctx.params["project_id"], "Project", "project_id")  # wording chosen (no real capture)
 
 
 def _active(ctx: RequestContext) -> Project:
@@ -248,10 +245,7 @@ def delete_service_account(ctx: RequestContext) -> dict[str, Any]:
 
 
 def _service_account(project: Project, account_id: str) -> dict[str, Any]:
-    found = project.service_accounts.get(account_id)
-    if found is None:  # wording chosen
-        raise errors.APIError(404, f"Service account with id '{account_id}' not found.", param="service_account_id")
-    return found
+    return find(project.service_accounts, account_id, "Service account", "service_account_id")  # wording chosen
 
 
 def _owner_id(key: dict[str, Any]) -> str | None:
@@ -278,10 +272,7 @@ def delete_api_key(ctx: RequestContext) -> dict[str, Any]:
 
 
 def _api_key(project: Project, key_id: str) -> dict[str, Any]:
-    found = project.api_keys.get(key_id)
-    if found is None:  # wording chosen
-        raise errors.APIError(404, f"API key with id '{key_id}' not found.", param="api_key_id")
-    return found
+    return find(project.api_keys, key_id, "API key", "api_key_id")  # wording chosen
 
 
 # -- rate limits --------------------------------------------------------------------------------------------
@@ -297,9 +288,7 @@ def update_rate_limit(ctx: RequestContext) -> dict[str, Any]:
     project = _active(ctx)
     _seed_rate_limits(project)
     rate_limit_id = ctx.params["rate_limit_id"]
-    found = project.rate_limits.get(rate_limit_id)
-    if found is None:  # wording chosen
-        raise errors.APIError(404, f"Rate limit with id '{rate_limit_id}' not found.", param="rate_limit_id")
+    found = find(project.rate_limits, rate_limit_id, "Rate limit", "rate_limit_id")  # wording chosen
     changes = {}
     for name in RATE_LIMIT_FIELDS:
         value = typed(ctx.body, name, int)
