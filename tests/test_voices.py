@@ -119,3 +119,12 @@ def test_voices_and_consents_are_per_key(mockapi, openai_client) -> None:
         other.audio.voices.create(name="theirs", consent=consent.id, audio_sample=("s.wav", WAV))
     with pytest.raises(openai.NotFoundError):
         other.audio.speech.create(model="gpt-4o-mini-tts", input="hi", voice={"id": voice.id})
+
+
+def test_a_custom_voice_in_a_realtime_session(openai_client) -> None:
+    consent = _consent(openai_client)
+    voice = openai_client.audio.voices.create(name="Mine", consent=consent.id, audio_sample=("s.wav", WAV))
+    secret = openai_client.realtime.client_secrets.create(
+        session={"type": "realtime", "audio": {"output": {"voice": {"id": voice.id}}}}
+    )
+    assert secret.session.audio.output.voice == voice.id

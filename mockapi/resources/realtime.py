@@ -17,6 +17,7 @@ from mockapi import catalog, errors
 from mockapi.context import RequestContext
 from mockapi.ids import new_id
 from mockapi.media import params
+from mockapi.resources.voices import custom_voice
 
 if TYPE_CHECKING:
     from mockapi.fake import Fake
@@ -68,6 +69,10 @@ def create_client_secret(ctx: RequestContext) -> dict[str, Any]:
         session = _merged(REALTIME_DEFAULTS, asked)
         session["model"] = _realtime_model(ctx, asked.get("model"), "session.model")
         _check_modalities(session["output_modalities"])
+        output = session["audio"].get("output")
+        if isinstance(output, dict) and isinstance(output.get("voice"), dict):
+            # A custom voice is asked for as {"id"}; the session shows its id (the response types voice as a string).
+            output["voice"] = custom_voice(ctx.ns, output["voice"], "session.audio.output.voice.id")
     session["id"] = new_id("sess_")
     return {"value": _secret(), "expires_at": expires_at, "session": session}
 
