@@ -195,7 +195,7 @@ def _fresh(reply: Reply) -> Reply:
 def _customized(reply: Reply, turn: Turn) -> Reply:
     """A scripted call naming one of the turn's custom tools (and no function) is a custom call; its input is
     the script's ``input``, else its ``arguments`` text."""
-    if turn.surface != "responses":  # chat's custom tool calls are not modelled (contracts/README.md)
+    if turn.surface not in CUSTOM_SURFACES:
         return reply
     names = {t["custom"].get("name") for t in turn.tools if t.get("type") == "custom"} - {
         f.get("name") for f in _functions(turn)}
@@ -292,10 +292,14 @@ def _forced_function(turn: Turn) -> dict[str, Any] | None:
     return None
 
 
+CUSTOM_SURFACES = ("responses", "chat")  # where custom (freeform) tools exist
+
+
 def _forced_custom(turn: Turn) -> ToolCall | None:
-    """``tool_choice`` naming a custom tool (Responses): called with the last user message as its input."""
+    """``tool_choice`` naming a custom tool (chat's form; Responses' is converted to it): called with the last
+    user message as its input."""
     choice = turn.tool_choice
-    if turn.surface != "responses" or not isinstance(choice, dict) or choice.get("type") != "custom":
+    if turn.surface not in CUSTOM_SURFACES or not isinstance(choice, dict) or choice.get("type") != "custom":
         return None
     name = (choice.get("custom") or {}).get("name", "")
     return ToolCall(name=name, type="custom", input=" ".join(turn.last_user_text.split()))

@@ -646,3 +646,36 @@ def test_spoken_answer_errors(openai_client, kwargs, param, wording) -> None:
     with pytest.raises(openai.BadRequestError) as caught:
         openai_client.chat.completions.create(messages=[{"role": "user", "content": "x"}], **kwargs)
     assert caught.value.body["param"] == param and wording in caught.value.message
+
+
+def test_custom_tool_calls_on_chat(mockapi, openai_client) -> None:
+    """Freeform (custom) tools on chat: a custom tool call carries a string input and is answered by a tool
+    message; a stream does not call them (the chunk's tool call is function-only in the document and the SDK)."""
+    tools = [{"type": "custom", "custom": {"name": "shell", "description": "Run a shell command"}}]
+    forced = {"type": "custom", "custom": {"name": "shell"}}
+    asked = openai_client.chat.completions.create(
+        model="gpt-5.4", messages=[{"role": "user", "content": "ls -la"}], tools=tools, tool_choice=forced
+    )
+    [call] = asked.choices[0].message.tool_calls
+    assert (call.type, call.custom.name, call.custom.input) == ("custom", "shell", "ls -la")
+    assert asked.choices[0].finish_reason == "tool_calls" and asked.usage.completion_tokens > 0
+    answered = openai_client.chat.completions.create(model="gpt-5.4", tools=tools, messages=[
+        {"role": "user", "content": "ls -la"}, asked.choices[0].message.model_dump(exclude_none=True),
+        {"role": "tool", "tool_call_id": call.id, "content": "a.txt"},
+    ])  # fmt: skip
+    assert "a.txt" in answered.choices[0].message.content
+    mockapi.responder.script([{"tool_calls": [{"name": "shell", "input": "pwd"}]}])
+    scripted = openai_client.chat.completions.create(
+        model="gpt-5.4", messages=[{"role": "user", "content": "where am I?"}], tools=tools
+    )
+    assert scripted.choices[0].message.tool_calls[0].custom.input == "pwd"
+    with pytest.raises(openai.BadRequestError) as caught:
+        openai_client.chat.completions.create(
+            model="gpt-5.4", messages=[{"role": "user", "content": "x"}], tools=tools,
+            tool_choice={"type": "custom", "custom": {"name": "missing"}},
+        )
+    assert caught.value.body["param"] == "tool_choice"
+    streamed = list(openai_client.chat.completions.create(
+        model="gpt-5.4", messages=[{"role": "user", "content": "ls"}], tools=tools, tool_choice=forced, stream=True,
+    ))  # fmt: skip
+    assert all(not c.choices or c.choices[0].delta.tool_calls is None for c in streamed)

@@ -208,7 +208,10 @@ def _fits(annotation: dict[str, Any], content: str | None) -> bool:
 
 
 def _calls_for(reply: Reply, req: ChatRequest) -> list[ToolCall]:
-    calls = reply.function_calls  # code_interpreter / file_search calls have no chat form
+    # code_interpreter / file_search calls have no chat form; custom calls have none in a stream (the chunk's
+    # tool call is function-only, in the document and the SDK)
+    kinds = ("function",) if req.stream else ("function", "custom")
+    calls = [c for c in reply.tool_calls if c.type in kinds]
     if calls and (req.legacy_functions or not req.parallel_tool_calls):
         calls = calls[:1]  # one call per turn: legacy functions and parallel_tool_calls=false
     return calls
@@ -283,6 +286,8 @@ def message_body(choice: Choice) -> dict[str, Any]:
 
 
 def tool_call_body(call: ToolCall) -> dict[str, Any]:
+    if call.type == "custom":
+        return {"id": call.id, "type": "custom", "custom": {"name": call.name, "input": call.input or ""}}
     return {"id": call.id, "type": "function", "function": {"name": call.name, "arguments": call.arguments}}
 
 

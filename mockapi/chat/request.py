@@ -318,8 +318,9 @@ def _check_assistant(message: dict[str, Any], i: int, calls: list[Any]) -> None:
     for j, call in enumerate(calls):
         if not isinstance(call, dict):
             raise errors.wrong_type(f"messages[{i}].tool_calls[{j}]", call, dict)
-        function = call.get("function") or {}
-        check_name(function.get("name"), f"messages[{i}].tool_calls[{j}].function.name")
+        kind = "custom" if call.get("type") == "custom" else "function"
+        named = call.get(kind) or {}
+        check_name(named.get("name"), f"messages[{i}].tool_calls[{j}].{kind}.name")
 
 
 def check_name(name: Any, param: str) -> None:
@@ -372,6 +373,12 @@ def _tools(body: dict[str, Any], req: ChatRequest) -> None:
                 400, f"Invalid value for '{param}': function '{name}' was not found in the provided "
                 f"'{'functions' if param == 'function_call' else 'tools'}'.", param=param,
             )
+    if isinstance(choice, dict) and choice.get("type") == "custom":
+        name = (choice.get("custom") or {}).get("name") if isinstance(choice.get("custom"), dict) else None
+        customs = {t["custom"].get("name") for t in req.tools if t.get("type") == "custom"}
+        if name not in customs:  # wording chosen, after the function one
+            raise errors.APIError(400, f"Invalid value for 'tool_choice': custom tool '{name}' was not found in the "
+                                  "provided 'tools'.", param="tool_choice")  # fmt: skip
     if isinstance(choice, dict) and choice.get("type") == "allowed_tools":
         choice = _allowed_tools(choice, req)
     req.tool_choice = choice
@@ -392,8 +399,15 @@ def _allowed_tools(choice: dict[str, Any], req: ChatRequest) -> str:
 def _tool(tool: Any, param: str) -> dict[str, Any]:
     if not isinstance(tool, dict):
         raise errors.wrong_type(param, tool, dict)
+    if tool.get("type") == "custom":  # a freeform tool: the model sends it a string (custom tool call)
+        custom = tool.get("custom")
+        if not isinstance(custom, dict):
+            raise errors.missing_parameter(f"{param}.custom") if custom is None else errors.wrong_type(
+                f"{param}.custom", custom, dict)
+        check_name(custom.get("name"), f"{param}.custom.name")
+        return tool
     if tool.get("type") != "function":
-        return tool  # custom tools pass through; the default reply never calls them
+        return tool
     return {**tool, "function": _function(tool.get("function"), f"{param}.function")}
 
 
