@@ -72,8 +72,11 @@ def page_limit(value: Any, default: int, maximum: int) -> int:
     return limit
 
 
-def typed(body: dict[str, Any], name: str, kinds: type | tuple[type, ...], default: Any = None) -> Any:
-    """``body[name]`` when it has one of the JSON ``kinds`` (absent or null: ``default``); else the real 400.
+def typed(
+    body: dict[str, Any], name: str, kinds: type | tuple[type, ...], default: Any = None, where: str | None = None
+) -> Any:
+    """``body[name]`` when it has one of the JSON ``kinds`` (absent or null: ``default``); else the real 400
+    (``where`` prefixes the param, as for ``required``).
 
     The contract layer normally refuses wrong types first; handlers read through this so they stay safe (and say
     the same thing) with request validation off. ``True`` is not an integer here, and ``2.0`` is not one either.
@@ -82,7 +85,7 @@ def typed(body: dict[str, Any], name: str, kinds: type | tuple[type, ...], defau
     if value is None:
         return default
     if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in _as_tuple(kinds)):
-        raise errors.wrong_type(name, value, kinds)
+        raise errors.wrong_type(f"{where}.{name}" if where else name, value, kinds)
     return value
 
 

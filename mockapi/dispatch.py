@@ -202,6 +202,10 @@ class Dispatcher:
             raise errors.unknown_url(method, path)
         return self.fake.router.match(method, path[3:])
 
+    def owner_of(self, api_key: str) -> str:
+        """The account (namespace) a request with ``api_key`` works in; the real 401 for an unknown key."""
+        return self._authenticate({"authorization": f"Bearer {api_key}"})[1]
+
     def _authenticate(self, request_headers: dict[str, str]) -> tuple[str, str, dict[str, str]]:
         header = request_headers.get("authorization", "")
         scheme, _, key = header.partition(" ")

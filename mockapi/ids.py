@@ -43,7 +43,12 @@ _SHAPES: dict[str, tuple[int, str]] = {
     # Custom voices: the document shows only "cons_1234" and "voice_123abc"; 24 base62 like most ids (chosen).
     "cons_": (24, _BASE62),
     "voice_": (24, _BASE62),
-    "video_": (48, _HEX),  # like Responses ids (resp_ + 48 hex); the docs only show "video_123"
+    "video_": (48, _HEX),
+    # ChatKit: cksess_ + 48 hex (a real 404, openai/chatkit-js#66); cthr_ and cti_ + 48 hex (a captured ChatKit
+    # stream, 2026-01); the document's examples show cthi_ for items, real ones are cti_.
+    "cksess_": (48, _HEX),
+    "cthr_": (48, _HEX),
+    "cti_": (48, _HEX),  # like Responses ids (resp_ + 48 hex); the docs only show "video_123"
     # Evals: 32 hex, like the document's examples (eval_67abd54d9b0081909a86353f6fb9317a, evalrun_…, outputitem_…)
     "eval_": (32, _HEX),
     "evalrun_": (32, _HEX),

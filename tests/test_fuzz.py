@@ -264,9 +264,12 @@ def _samples() -> dict[str, bytes]:
 
 
 def _path_parameters(ids: dict[str, str], path: str) -> dict[str, str]:
-    """Known ids for the path's parameters (``batch_id`` means a file batch under /vector_stores)."""
+    """Known ids for the path's parameters (``batch_id`` means a file batch under /vector_stores, ``thread_id`` a
+    ChatKit thread under /chatkit)."""
     names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
     scoped = {**ids, "batch_id": ids["file_batch_id"]} if path.startswith("/vector_stores") else ids
+    if path.startswith("/chatkit") and "chatkit_thread_id" in ids:
+        scoped = {**ids, "thread_id": ids["chatkit_thread_id"]}
     return {name: scoped[name] for name in names if name in scoped}
 
 
@@ -332,6 +335,10 @@ def _seed(fake: Fake) -> dict[str, str]:
         conversation = client.conversations.create(items=[{"type": "message", "role": "user", "content": "Hi"}])
         ids["conversation_id"] = conversation.id
         ids["item_id"] = client.conversations.items.list(conversation.id).data[0].id
+    if ("POST", "/chatkit/sessions") in routes:
+        ids["session_id"] = client.beta.chatkit.sessions.create(user="fuzz", workflow={"id": "wf_fuzz"}).id
+        ids["chatkit_thread_id"] = fake.services["chatkit"].add_thread("fuzz", api_key="sk-fuzz", items=[
+            {"type": "user_message", "text": "Hi"}, {"type": "assistant_message", "text": "Hello"}])["id"]
     client.close()
     return ids
 

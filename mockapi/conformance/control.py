@@ -95,6 +95,12 @@ class Control:
     def complete_batch(self, batch_id: str) -> dict[str, Any]:
         return self.call("POST", f"/batches/{batch_id}/complete")
 
+    # -- what other clients wrote ----------------------------------------------------------------
+
+    def add_chatkit_thread(self, **fields: Any) -> dict[str, Any]:
+        """A ChatKit thread as the UI would leave it: ``user``, ``api_key`` or ``session_id``, ``title``, ``items``."""
+        return self.call("POST", "/chatkit/threads", fields)
+
 
 def detect_control(transport: Any, root_url: str) -> Control | None:
     """A ``Control`` if ``GET /__mockapi__/health`` answers like a mockapi with its control plane on."""

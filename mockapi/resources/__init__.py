@@ -33,6 +33,7 @@ MODULES = [
     "images",
     "audio", "voices",
     "realtime",
+    "chatkit",
     # Long-running jobs
     "fine_tuning",
     "batches",

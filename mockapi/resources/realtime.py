@@ -74,7 +74,7 @@ def create_client_secret(ctx: RequestContext) -> dict[str, Any]:
             # A custom voice is asked for as {"id"}; the session shows its id (the response types voice as a string).
             output["voice"] = custom_voice(ctx.ns, output["voice"], "session.audio.output.voice.id")
     session["id"] = new_id("sess_")
-    return {"value": _secret(), "expires_at": expires_at, "session": session}
+    return {"value": ephemeral_key(), "expires_at": expires_at, "session": session}
 
 
 def create_translation_secret(ctx: RequestContext) -> dict[str, Any]:
@@ -83,7 +83,7 @@ def create_translation_secret(ctx: RequestContext) -> dict[str, Any]:
     session = _merged({"audio": {"input": {"transcription": None, "noise_reduction": None}, "output": {}}}, asked)
     session.update(id=new_id("sess_"), type="translation", expires_at=expires_at)
     session["model"] = params.required_text(asked, "model") if "model" in asked else "gpt-realtime-translate"
-    return {"value": _secret(), "expires_at": expires_at, "session": session}
+    return {"value": ephemeral_key(), "expires_at": expires_at, "session": session}
 
 
 # -- beta (the SDK's client.beta.realtime: a flat session with its client_secret) --------------------
@@ -127,13 +127,13 @@ def create_beta_transcription_session(ctx: RequestContext) -> dict[str, Any]:
 def _beta_secret(ctx: RequestContext, body: dict[str, Any]) -> dict[str, Any]:
     seconds = ((body.get("client_secret") or {}).get("expires_after") or {}).get("seconds", SECRET_SECONDS[2])
     params.check_range("client_secret.expires_after.seconds", seconds, 10, 7200, integer_=True)
-    return {"value": _secret(), "expires_at": ctx.now + int(seconds)}
+    return {"value": ephemeral_key(), "expires_at": ctx.now + int(seconds)}
 
 
 # -- shared -----------------------------------------------------------------------------------------
 
 
-def _secret() -> str:
+def ephemeral_key() -> str:
     return "ek_" + secrets.token_hex(16)  # the documented shape: ek_ + 32 hex
 
 
