@@ -75,19 +75,9 @@ def create(ctx: RequestContext) -> dict[str, Any]:
     params.check_range("expires_after.minutes", expires["minutes"], 1, DEFAULT_MINUTES, integer_=True)
     copies = [get_file(ctx.ns, str(file_id), ctx.now) for file_id in body.get("file_ids") or []]
     skills.check_attached(ctx.ns, body.get("skills"))  # checked, not mounted: nothing runs in a container
-    obj: dict[str, Any] = {
-        "id": new_id("cntr_"), "object": "container", "created_at": ctx.now, "status": "running",
-        "expires_after": {"anchor": "last_active_at", "minutes": expires["minutes"]}, "last_active_at": ctx.now,
-        "memory_limit": memory, "name": name,
-    }
     policy = body.get("network_policy")
-    if isinstance(policy, dict):
-        obj["network_policy"] = _network_policy(policy)
-    container = Container(obj)
-    for stored in copies:
-        _add_file(container, stored.obj["filename"], stored.data, ctx.now, source="user")
-    ctx.ns.collection(CONTAINERS).add(container.id, container)
-    return obj
+    extra = {"network_policy": _network_policy(policy)} if isinstance(policy, dict) else {}
+    return _open(ctx.ns, name, memory, expires["minutes"], copies, ctx.now, **extra).obj
 
 
 def for_tool(ns: Namespace, spec: Any, now: int) -> Container:
@@ -98,14 +88,22 @@ def for_tool(ns: Namespace, spec: Any, now: int) -> Container:
         found.obj["last_active_at"] = now
         return found
     auto = spec if isinstance(spec, dict) else {}
+    copies = [get_file(ns, str(file_id), now) for file_id in auto.get("file_ids") or []]
+    memory = auto.get("memory_limit") or "1g"
+    return _open(ns, "code-interpreter (auto)", memory, DEFAULT_MINUTES, copies, now)  # name: chosen
+
+
+def _open(
+    ns: Namespace, name: str, memory: str, minutes: int, copies: list[Any], now: int, **extra: Any
+) -> Container:
+    """A new running container holding copies of stored files, kept in the caller's namespace."""
     obj: dict[str, Any] = {
         "id": new_id("cntr_"), "object": "container", "created_at": now, "status": "running",
-        "expires_after": {"anchor": "last_active_at", "minutes": DEFAULT_MINUTES}, "last_active_at": now,
-        "memory_limit": auto.get("memory_limit") or "1g", "name": "code-interpreter (auto)",  # name: chosen
+        "expires_after": {"anchor": "last_active_at", "minutes": minutes}, "last_active_at": now,
+        "memory_limit": memory, "name": name, **extra,
     }
     container = Container(obj)
-    for file_id in auto.get("file_ids") or []:
-        stored = get_file(ns, str(file_id), now)
+    for stored in copies:
         _add_file(container, stored.obj["filename"], stored.data, now, source="user")
     ns.collection(CONTAINERS).add(container.id, container)
     return container

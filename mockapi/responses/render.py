@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from mockapi import moderated, reasoning, tokens, websearch
 from mockapi.chat import text as text_shaping
 from mockapi.chat.render import shape_calls
+from mockapi.ids import new_id
 from mockapi.responder import Reply, ToolCall, Turn
 from mockapi.responses import hosted
 from mockapi.responses import items as item_store
@@ -206,14 +207,10 @@ def scripted_item(given: dict[str, Any]) -> dict[str, Any]:
     kind = str(given.get("type") or "")
     item = {"id": item_store.item_id(kind), **given}
     if kind.endswith("_call") and kind != "mcp_call":
-        item.setdefault("call_id", new_call_id())
+        item.setdefault("call_id", new_id("call_"))  # the shape every tool call id has (ids.new_id)
     if kind != "mcp_list_tools" and kind != "mcp_approval_request":
         item.setdefault("status", "completed")
     return item
-
-
-def new_call_id() -> str:
-    return "call_" + secrets.token_hex(12)
 
 
 def _call_item(call: ToolCall, cut: bool) -> dict[str, Any]:

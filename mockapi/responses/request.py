@@ -22,7 +22,7 @@ from mockapi.chat.request import (
     format_schema_problem,
     function_schema_problem,
 )
-from mockapi.common import typed, validate_metadata
+from mockapi.common import find, typed, validate_metadata
 from mockapi.context import RequestContext
 from mockapi.reasoning import EFFORT_TOKENS, check_effort, default_context, default_effort
 from mockapi.responder import Turn
@@ -247,8 +247,8 @@ def _check_vector_stores(ctx: RequestContext, req: ResponseRequest, now: float) 
             for store_id in tool["vector_store_ids"]:
                 vectors.get(ctx.ns, str(store_id), now)
         container = tool.get("container") if tool.get("type") == "code_interpreter" else None
-        if isinstance(container, str) and ctx.ns.collection("containers").get(container) is None:
-            raise errors.APIError(404, f"Container with id '{container}' not found.")
+        if isinstance(container, str):
+            find(ctx.ns.collection("containers"), container, "Container")  # the containers' 404
 
 
 def _tool(tool: Any, param: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
