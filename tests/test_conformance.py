@@ -20,8 +20,9 @@ from mockapi.server import BackgroundServer
 
 CONTROL_SKIP = "needs the mockapi control plane"
 # A few scenarios cancel a batch or a job right after creating it, as one would on the real service; steps of
-# 50 ms (the fake's default is 20 ms) keep a loaded CI machine from finishing them in between.
-STEP = 0.05
+# 100 ms (the fake's default is 20 ms) keep a loaded CI machine from finishing them in between (at 50 ms, a CI
+# run once took long enough between create and cancel for a fine-tuning job to train an epoch).
+STEP = 0.1
 
 
 def _scenarios_using(fixture: str) -> set[str]:
