@@ -104,6 +104,7 @@ class BatchService(LifecycleService[Batch, BatchRule]):
 
     PHASES = PHASES
     TERMINAL = TERMINAL
+    EVENTS = {status: f"batch.{status}" for status in TERMINAL}  # the document's WebhookBatch*
     STEPS = {"validating": 2, "in_progress": 4, "finalizing": 2, "cancelling": 2}  # in_progress: over the lines
     CONFIG = "batches"
     THING = "batch"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
+import anyio.to_thread
 import orjson
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -52,6 +53,15 @@ _PREFLIGHT_MAX_AGE = (b"access-control-max-age", b"86400")
 # The largest JSON body read (config file: `max_json_bytes`); the documented request ceiling is 50 MB (images in
 # chat), so this is a choice (contracts/README.md, "Deviations and choices").
 MAX_JSON_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Deferred:
+    """What a handler returns when its work must run with no lock held and off the event loop (an outbound
+    call that the receiver may answer by calling the fake back): ``work`` runs in a worker thread and returns
+    the JSON body, or raises an ``APIError``."""
+
+    work: Callable[[], Any]
 
 
 class JSONResponse(Response):
@@ -133,6 +143,8 @@ class Dispatcher:
                     break
             if response is None:
                 response = self._call(ctx, route)
+            if isinstance(response, Deferred):
+                response = self._respond(route, await anyio.to_thread.run_sync(response.work))
         except errors.APIError as exc:
             response = self._error(exc, route)
         except Exception:
@@ -183,6 +195,8 @@ class Dispatcher:
                 if response is not None:
                     return response.status_code, orjson.loads(bytes(response.body) or b"null")
             response = self._call(ctx, route)
+            if isinstance(response, Deferred):
+                response = self._respond(route, response.work())
         except errors.APIError as exc:
             return exc.status, exc.body()
         except Exception:
@@ -266,12 +280,16 @@ class Dispatcher:
         if self.fake.config.validate_requests and route.operation is not None:
             route.operation.validate_body(body)
 
-    def _call(self, ctx: RequestContext, route: Route) -> Response:
+    def _call(self, ctx: RequestContext, route: Route) -> Response | Deferred:
         with self.fake.state.lock:
             result = route.handler(ctx)
-        if isinstance(result, Response):
+        if isinstance(result, (Response, Deferred)):
             return result
+        return self._respond(route, result, ctx)
+
+    def _respond(self, route: Route, result: Any, ctx: RequestContext | None = None) -> Response:
         if isinstance(result, EventStream):
+            assert ctx is not None
             # A delivery fault (cut, malformed line, per-event latency) counts frames: one per event.
             return self._stream(result, route, ctx.request_id, coalesce=1 if ctx.fault is not None else COALESCE)
         if isinstance(result, Constant):

@@ -94,6 +94,12 @@ class Fake:
         """Script what the model says: ``fake.responder.script({"text": "hi"}, contains="hello")``."""
         return self.services["responder"]
 
+    @property
+    def webhooks(self) -> Any:
+        """Webhook endpoints for every owner and what was delivered: ``fake.webhooks.add_endpoint(url)``,
+        ``fake.webhooks.wait_for("batch.completed")`` (a ``mockapi.webhooks.service.WebhookService``)."""
+        return self.services["webhooks"]
+
     def reset(self) -> None:
         """Forget every object, script and fault; keep config and clock mode."""
         self.state.reset()

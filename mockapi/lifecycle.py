@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from mockapi.common import lookup
 from mockapi.state import Namespace
 from mockapi.timeline import Timeline
+from mockapi.webhooks.service import WebhookService, service_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -99,15 +100,21 @@ class LifecycleService(Generic[T, R]):
     INDEX: ClassVar[str]  # state.shared: {id: object} of every owner, for the control plane
     RULES: ClassVar[str]  # state.shared: [Rule]
     RULE: ClassVar[type[Rule]]
+    EVENTS: ClassVar[dict[str, str]] = {}  # final status -> the webhook event it sends
 
     def __init__(self, fake: Fake) -> None:
         self.fake = fake
         self._settling = False
         catch_up = fake.services.get(CatchUp.NAME)
         if catch_up is None:
-            catch_up = fake.services[CatchUp.NAME] = CatchUp()
+            catch_up = fake.services[CatchUp.NAME] = CatchUp(fake)
             fake.dispatcher.interceptors.append(catch_up)
+            self.webhooks.settlers.append(catch_up.settle_everyone)
         catch_up.services.append(self)
+
+    @property
+    def webhooks(self) -> WebhookService:
+        return service_of(self.fake)
 
     def default_durations(self) -> dict[str, float]:
         """Phase times in seconds: a few ``step_delay``s each, so a polling loop finishes fast."""
@@ -273,7 +280,10 @@ class LifecycleService(Generic[T, R]):
         self.index.pop(found.id, None)
 
     def _retire(self, found: T) -> None:
-        (self.fake.state.namespace(found.owner).slots.get(self.ACTIVE) or {}).pop(found.id, None)
+        """No longer active: ended (its webhook event goes out) or deleted."""
+        active = self.fake.state.namespace(found.owner).slots.get(self.ACTIVE) or {}
+        if active.pop(found.id, None) is not None and found.status in self.EVENTS:
+            self.webhooks.emit(found.owner, self.EVENTS[found.status], {"id": found.id})
 
     # -- transitions (the subclass's) ---------------------------------------------
 
@@ -299,8 +309,17 @@ class CatchUp:
 
     NAME = "lifecycles"
 
-    def __init__(self) -> None:
+    def __init__(self, fake: Fake) -> None:
+        self.fake = fake
         self.services: list[LifecycleService[Any, Any]] = []
+
+    def settle_everyone(self, now: float) -> None:
+        """Every owner's unfinished objects, brought up to ``now`` (the webhook thread's tick)."""
+        for ns in self.fake.state.namespaces():
+            for service in self.services:
+                if ns.slots.get(service.ACTIVE):
+                    with self.fake.state.lock:
+                        service.settle_owner(ns, now)
 
     def __call__(self, ctx: RequestContext, route: Route) -> None:
         ns = ctx.ns

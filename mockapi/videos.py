@@ -50,6 +50,7 @@ class VideoService(LifecycleService[Video, VideoRule]):
 
     PHASES = PHASES
     TERMINAL = TERMINAL
+    EVENTS = {"completed": "video.completed", "failed": "video.failed"}  # the SDK's event types
     STEPS = {"queued": 1, "in_progress": 4}
     CONFIG = "videos"
     THING = "video"

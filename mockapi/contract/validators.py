@@ -74,9 +74,13 @@ class Contract:
     _load_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, document: dict[str, Any], spec_sha256: str, overlay: dict[str, Any] | None = None) -> None:
+        self.overlay = overlay or {}
+        # The overlay's `paths`: operations newer than the pinned document, served and checked like its own.
+        added = self.overlay.get("paths") or {}
+        if added:
+            document = {**document, "paths": {**document.get("paths", {}), **added}}
         self.document = document
         self.spec_sha256 = spec_sha256
-        self.overlay = overlay or {}
         self._schemas: dict[str, Any] = dict(document.get("components", {}).get("schemas", {}))
         for name, schema in self.overlay.get("components", {}).get("schemas", {}).items():
             self._schemas.setdefault(name, schema)

@@ -62,6 +62,7 @@ class EvalRunService(LifecycleService[EvalRun, EvalRunRule]):
 
     PHASES = PHASES
     TERMINAL = TERMINAL
+    EVENTS = {"completed": "eval.run.succeeded", "failed": "eval.run.failed", "canceled": "eval.run.canceled"}
     STEPS = {"queued": 1, "in_progress": 4}
     CONFIG = "evals"
     THING = "eval run"

@@ -102,6 +102,7 @@ class FineTuningService(LifecycleService[Job, JobRule]):
 
     PHASES = PHASES
     TERMINAL = TERMINAL
+    EVENTS = {status: f"fine_tuning.job.{status}" for status in TERMINAL}  # WebhookFineTuningJob*
     STEPS = {"validating_files": 2, "queued": 2, "running": 6}
     CONFIG = "fine_tuning"
     THING = "fine-tuning job"

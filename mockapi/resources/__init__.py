@@ -43,6 +43,8 @@ MODULES = [
     "graders",
     # The Administration API (/organization/...): usage, costs, projects, members, keys
     "admin",
+    # Webhook endpoints (events are emitted by the families above)
+    "webhooks",
 ]
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from mockapi import responses
-from mockapi.responses import store
+from mockapi.responses import records, store
+from mockapi.webhooks.service import service_of
 
 if TYPE_CHECKING:
     from mockapi.fake import Fake
@@ -20,3 +22,5 @@ def install(fake: Fake) -> None:
     add("DELETE", "/responses/{response_id}", store.delete)
     add("POST", "/responses/{response_id}/cancel", store.cancel, body="none")
     add("GET", "/responses/{response_id}/input_items", store.input_items)
+    # Background responses end on the clock; with webhook endpoints, the webhook thread ends them as they come due.
+    service_of(fake).settlers.append(functools.partial(records.settle_background, fake.state))

@@ -15,6 +15,7 @@ but the user's messages folded into one ``compaction`` item.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from mockapi import moderated, reasoning, tokens
@@ -23,6 +24,7 @@ from mockapi.context import RequestContext
 from mockapi.responses import items, options, records, render, request, stream
 from mockapi.responses.records import StoredResponse
 from mockapi.streaming import EventStream
+from mockapi.webhooks import service as webhooks
 
 
 def create(ctx: RequestContext) -> dict[str, Any] | EventStream:
@@ -56,7 +58,10 @@ def create(ctx: RequestContext) -> dict[str, Any] | EventStream:
         record.body = render.response_body(req, response_id, created, None, status="queued")
         record.starts_at = now + float(outcome.delays.get("queued", step))
         record.done_at = record.starts_at + float(outcome.delays.get("in_progress", step))
+        record.notify = functools.partial(webhooks.service_of(ctx.fake).emit, ctx.owner)
     records.save(ctx.ns, record, req.store)
+    if req.background and req.stream:  # over before the stream is: its event goes out now
+        webhooks.service_of(ctx.fake).emit(ctx.owner, f"response.{final['status']}", {"id": response_id})
     if req.stream:
         events = stream.events(final, req.model, obfuscate=req.include_obfuscation, queued=req.background)
         return EventStream(stream.sse(events))

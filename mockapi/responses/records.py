@@ -12,16 +12,18 @@ clock freezes everything until ``fake.advance``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from mockapi import errors
 from mockapi.collection import Collection
 from mockapi.responses import items as item_store
-from mockapi.state import Namespace
+from mockapi.state import Namespace, State
 
 RESPONSES = "responses"
 CONVERSATIONS = "conversations"
+BACKGROUND = "responses.background"  # namespace slot: {id: StoredResponse} background responses not yet ended
 TERMINAL = ("completed", "incomplete", "failed", "cancelled")
 
 
@@ -36,6 +38,8 @@ class StoredResponse:
     final: dict[str, Any] | None = None
     starts_at: float = 0.0
     done_at: float = 0.0
+    # background only: told the final status when it ends (the response.* webhook events)
+    notify: Callable[[str, dict[str, Any]], None] | None = None
 
     @property
     def id(self) -> str:
@@ -96,7 +100,9 @@ def save(ns: Namespace, record: StoredResponse, store: bool) -> None:
         item_store.remember(ns, record.input_items)
     if record.final is None:
         finish(ns, record)
-    elif record.conversation_id is not None:
+        return
+    ns.slots.setdefault(BACKGROUND, {})[record.id] = record
+    if record.conversation_id is not None:
         conversation = ns.collection(CONVERSATIONS).get(record.conversation_id)
         if conversation is not None:
             conversation.pending.append(record.id)
@@ -113,12 +119,30 @@ def settle(ns: Namespace, record: StoredResponse, now: float) -> None:
         record.final = None
         record.body = {**final, "completed_at": int(record.done_at) if final["status"] == "completed" else None}
         finish(ns, record)
+        _ended(ns, record)
 
 
 def cancel(ns: Namespace, record: StoredResponse) -> None:
     record.final = None
     record.body = {**record.body, "status": "cancelled", "completed_at": None}
     _unpend(ns, record)
+    _ended(ns, record)
+
+
+def _ended(ns: Namespace, record: StoredResponse) -> None:
+    """A background response reached its final status: no longer pending; its webhook event goes out."""
+    (ns.slots.get(BACKGROUND) or {}).pop(record.id, None)
+    if record.notify is not None:
+        record.notify(f"response.{record.status}", {"id": record.id})
+
+
+def settle_background(state: State, now: float) -> None:
+    """Every owner's pending background responses, brought up to ``now`` (the webhook thread's tick)."""
+    for ns in state.namespaces():
+        if ns.slots.get(BACKGROUND):
+            with state.lock:
+                for record in list(ns.slots[BACKGROUND].values()):
+                    settle(ns, record, now)
 
 
 def finish(ns: Namespace, record: StoredResponse) -> None:
