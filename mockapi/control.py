@@ -12,13 +12,14 @@ import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import anyio.to_thread
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route, Router
 
 from mockapi import errors
-from mockapi.dispatch import JSONResponse
+from mockapi.dispatch import Deferred, JSONResponse
 
 if TYPE_CHECKING:
     from mockapi.fake import Fake
@@ -83,8 +84,12 @@ class ControlPlane:
         try:
             with self.fake.state.lock:
                 result = handler(self.fake, body, params)
+            if isinstance(result, Deferred):  # a control that waits: no lock held, off the event loop
+                result = await anyio.to_thread.run_sync(result.work)
         except errors.APIError as exc:
             return JSONResponse(exc.body(), status_code=exc.status)
+        except TimeoutError as exc:
+            return JSONResponse(errors.APIError(408, str(exc), code="timeout").body(), status_code=408)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             return JSONResponse(errors.invalid_request(f"Invalid control request: {exc}").body(), status_code=400)
         except Exception:

@@ -102,6 +102,12 @@ class Control:
         return self.call("POST", "/chatkit/threads", fields)
 
 
+    def wait_for_webhooks(self, type: str, count: int = 1, timeout: float = 10.0) -> list[dict[str, Any]]:
+        """Deliveries of ``type`` events attempted so far, once there are ``count`` (each with its attempts)."""
+        body = {"type": type, "count": count, "timeout": timeout}
+        return self.call("POST", "/webhooks/deliveries/wait", body)["data"]
+
+
 def detect_control(transport: Any, root_url: str) -> Control | None:
     """A ``Control`` if ``GET /__mockapi__/health`` answers like a mockapi with its control plane on."""
     control = Control(transport, root_url)

@@ -37,7 +37,8 @@ def install(fake: Fake) -> None:
     control = fake.control
     control.add("POST", "/webhooks/endpoints", lambda f, b, q: service.add_endpoint(**b))
     control.add("GET", "/webhooks/deliveries", lambda f, b, q: {"data": service.deliveries(q.get("type"))})
-    control.add("POST", "/webhooks/deliveries/wait", lambda f, b, q: {"data": service.wait_for(**b)})
+    control.add("POST", "/webhooks/deliveries/wait",
+                lambda f, b, q: Deferred(lambda: {"data": service.wait_for(**b)}))
 
 
 def _url(value: str) -> str:

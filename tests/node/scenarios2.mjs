@@ -433,4 +433,39 @@ await scenario("evals runs and realtime client secrets", async () => {
   ok("a realtime client secret carries its session", secret.value.startsWith("ek_") && secret.session.type === "realtime", JSON.stringify(secret.session?.type));
 });
 
+await scenario("webhooks: a signed delivery to a Node handler", async () => {
+  const c = make("sk-node2-webhooks");
+  const http = await import("node:http");
+  const got = [];
+  let resolveFirst;
+  const first = new Promise((r) => { resolveFirst = r; });
+  // What the guide's express handler does: the raw text body and the headers go to unwrap.
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk) => { body += chunk; });
+    req.on("end", () => { got.push({ body, headers: req.headers }); res.writeHead(200).end(); resolveFirst(); });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const url = `http://127.0.0.1:${server.address().port}/webhook`;
+    const endpoint = await c.webhooks.create({ url, name: "node", event_types: ["response.completed"] });
+    ok("webhooks.create returns the signing secret", endpoint.signing_secret.startsWith("whsec_") && endpoint.object === "webhook_endpoint");
+    const response = await c.responses.create({ model: "gpt-4o-mini", input: "hi", background: true });
+    await Promise.race([first, new Promise((r) => setTimeout(r, 5000))]);
+    const event = await c.webhooks.unwrap(got[0]?.body ?? "", got[0]?.headers ?? {}, endpoint.signing_secret);
+    ok("unwrap verifies the delivery", event.type === "response.completed" && event.data.id === response.id, JSON.stringify(event));
+    const forged = await failsWith(() => c.webhooks.unwrap(got[0].body, got[0].headers, "whsec_" + Buffer.from("not the secret").toString("base64")));
+    ok("a wrong secret is InvalidWebhookSignatureError", forged instanceof OpenAI.InvalidWebhookSignatureError, String(forged));
+    const tested = await c.webhooks.test(endpoint.id, { event_type: "batch.completed" });
+    ok("webhooks.test reports the handler's status", tested.status_code === 200 && tested.success === true, JSON.stringify(tested));
+    const listed = await collect(c.webhooks.list());
+    ok("webhooks.list pages the endpoints", listed.length === 1 && listed[0].id === endpoint.id && !("signing_secret" in listed[0]));
+    const deleted = await c.webhooks.delete(endpoint.id);
+    ok("webhooks.delete", deleted.deleted === true, JSON.stringify(deleted));
+  } finally {
+    server.close();
+  }
+});
+
 report();
