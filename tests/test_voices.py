@@ -71,6 +71,13 @@ def test_a_voice_from_a_sample_speaks(openai_client) -> None:
     openai_client.audio.voice_consents.delete(consent.id)  # the voice outlives its consent recording
     again = openai_client.audio.speech.create(model="gpt-4o-mini-tts", input="Still here.", voice={"id": voice.id})
     assert again.read()
+    gone = openai_client.audio.voices.delete(voice.id)
+    assert (gone.id, gone.deleted, gone.object) == (voice.id, True, "audio.voice.deleted")
+    with pytest.raises(openai.NotFoundError) as caught:  # "Deleting an already deleted voice returns a 404"
+        openai_client.audio.voices.delete(voice.id)
+    assert caught.value.body["message"] == f"Voice with id '{voice.id}' not found."
+    with pytest.raises(openai.NotFoundError):
+        openai_client.audio.speech.create(model="gpt-4o-mini-tts", input="Gone.", voice={"id": voice.id})
 
 
 def test_voice_errors(openai_client) -> None:
@@ -119,6 +126,8 @@ def test_voices_and_consents_are_per_key(mockapi, openai_client) -> None:
         other.audio.voices.create(name="theirs", consent=consent.id, audio_sample=("s.wav", WAV))
     with pytest.raises(openai.NotFoundError):
         other.audio.speech.create(model="gpt-4o-mini-tts", input="hi", voice={"id": voice.id})
+    with pytest.raises(openai.NotFoundError):
+        other.audio.voices.delete(voice.id)
 
 
 def test_a_custom_voice_in_a_realtime_session(openai_client) -> None:

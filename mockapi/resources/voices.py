@@ -41,6 +41,7 @@ def install(fake: Fake) -> None:
     add("POST", "/audio/voice_consents/{consent_id}", update_consent)
     add("DELETE", "/audio/voice_consents/{consent_id}", delete_consent)
     add("POST", "/audio/voices", create_voice, body="multipart")
+    add("DELETE", "/audio/voices/{voice_id}", delete_voice)  # SDK 3.63.0; the overlay describes it
 
 
 # -- consents ---------------------------------------------------------------------------------------
@@ -147,6 +148,13 @@ def _recording(body: dict[str, Any], name: str) -> UploadedFile:
             param=name, code="invalid_value",
         )
     return upload
+
+def delete_voice(ctx: RequestContext) -> dict[str, Any]:
+    """"Deleting a voice does not delete its consent recording. Deleting an already deleted voice returns a 404
+    error." (the SDK); speech and chat refuse the id from then on."""
+    found = find(ctx.ns.collection(VOICES), ctx.params["voice_id"], "Voice")
+    ctx.ns.collection(VOICES).remove(found["id"])
+    return deleted(found["id"], "audio.voice.deleted")
 
 
 # -- use elsewhere ----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Custom voices: a consent recording (create, read, rename, list, delete) and a voice made from a sample, spoken."""
+"""Custom voices: a consent recording (create, read, rename, list, delete) and a voice made from a sample,
+spoken, then deleted."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ def scenario_custom_voice(api, token) -> None:
     assert voice.object == "audio.voice" and voice.name == f"voice-{token}"
     spoken = api.audio.speech.create(model="gpt-4o-mini-tts", input="Hello.", voice={"id": voice.id})
     assert len(spoken.read()) > 0
+    assert api.audio.voices.delete(voice.id).deleted
+    with api.raises(404):
+        api.audio.voices.delete(voice.id)
     assert api.audio.voice_consents.delete(consent.id).deleted
     with api.raises(404):
         api.audio.voice_consents.retrieve(consent.id)
