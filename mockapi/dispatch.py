@@ -269,6 +269,14 @@ class Dispatcher:
             ctx.body = op.coerce_form(fields) if op is not None else _flatten(fields)
             if validate:
                 op.validate_body(ctx.body, "multipart/form-data")  # file parts checked as binary stand-ins
+        elif mode == "raw":
+            data = await _receive_body(receive, MAX_JSON_BYTES, _json_too_large)  # a text body: the JSON limit
+            try:
+                ctx.body = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise errors.invalid_request(f"The {route.raw_media} body is not valid UTF-8 text.") from None
+            if validate:
+                op.validate_body(ctx.body, route.raw_media)
 
     def _check_json_body(self, body: Any, route: Route) -> None:
         """A JSON body is an object, valid against its operation (HTTP requests and batch lines alike)."""

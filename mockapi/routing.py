@@ -28,6 +28,8 @@ class Route:
     handler: Handler
     # "json", "multipart", JSON_OR_MULTIPART or "none": how the request body is read.
     body: str = "json"
+    # A media type also read as it comes (the text in ``ctx.body``), e.g. POST /realtime/calls' application/sdp.
+    raw_media: str | None = None
     # Assistants-family routes need `OpenAI-Beta: assistants=v2`.
     beta: bool = False
     # Set by the dispatcher at start-up: the contract operation, if the spec has it.
@@ -35,10 +37,12 @@ class Route:
     name: str = ""
 
     def body_for(self, content_type: str) -> str:
-        """How a request with this Content-Type is read: "json", "multipart" or "none".
+        """How a request with this Content-Type is read: "json", "multipart", "raw" or "none".
 
         A route taking both reads JSON only when it is sent as JSON, so anything else still gets the
         multipart route's Content-Type error."""
+        if self.raw_media is not None and content_type.split(";")[0].strip().lower() == self.raw_media:
+            return "raw"
         if self.body != JSON_OR_MULTIPART:
             return self.body
         return "json" if content_type.split(";")[0].strip().lower() == "application/json" else "multipart"
@@ -59,11 +63,12 @@ class Router:
         # trie would find the same node (a literal segment wins over a parameter).
         self._static: dict[str, _Node] = {}
 
-    def add(self, method: str, path: str, handler: Handler, *, body: str | None = None, beta: bool = False) -> Route:
+    def add(self, method: str, path: str, handler: Handler, *, body: str | None = None, beta: bool = False,
+            raw_media: str | None = None) -> Route:  # fmt: skip
         method = method.upper()
         if body is None:
             body = "json" if method == "POST" else "none"
-        route = Route(method, path, handler, body=body, beta=beta, name=f"{method} {path}")
+        route = Route(method, path, handler, body=body, beta=beta, raw_media=raw_media, name=f"{method} {path}")
         node = self._root
         for segment in _segments(path):
             if segment.startswith("{") and segment.endswith("}"):

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+
+from tests._webhook_receiver import Receiver
 
 
 @pytest.fixture
@@ -13,3 +17,11 @@ def http(mockapi):
     """Raw HTTP against the in-process fake, for requests the SDK would never send."""
     with mockapi.http_client() as client:
         yield client
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A local webhook handler: records each delivery (``.received``), answers with the queued ``.answers``."""
+    found = Receiver()
+    yield found
+    found.close()

@@ -7,11 +7,7 @@ from __future__ import annotations
 import gc
 import io
 import json
-import queue
-import threading
 import typing
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -20,50 +16,10 @@ import pytest
 from openai.types.webhooks import webhook_create_params
 
 from mockapi.fake import Fake
+from tests._webhook_receiver import Receiver
 
 manual = pytest.mark.mockapi(manual_clock=True)
 FIXTURES = Path(__file__).parent.parent / "fixtures"
-
-
-class Receiver:
-    """A local HTTP server standing in for the user's webhook handler: records each POST, answers with the
-    statuses queued in ``answers`` (200 once they run out), and may run ``on_event`` before answering."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[dict[str, str], bytes]] = []
-        self.answers: queue.Queue[int] = queue.Queue()
-        self.on_event: Any = None
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["content-length"]))
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                receiver.received.append((headers, body))
-                if receiver.on_event is not None:
-                    receiver.on_event(headers, body)
-                status = 200 if receiver.answers.empty() else receiver.answers.get()
-                self.send_response(status)
-                self.send_header("content-length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/webhook"
-        threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True).start()
-
-    def events(self) -> list[dict[str, Any]]:
-        return [json.loads(body) for _, body in self.received]
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    found = Receiver()
-    yield found
-    found.server.shutdown()
-    found.server.server_close()
 
 
 def subscribe(client: Any, receiver: Receiver, *types: str) -> Any:

@@ -132,7 +132,9 @@ class Recorder:
                 return [*problems, f"content-type {media} but the body is not JSON: {seen.body[:80]!r}"]
         else:
             body = None
-        return problems + operation.validate_response(seen.status, body, content_type or "application/json")
+        # No Content-Type: JSON if there is a body (what clients assume), none at all if it is empty.
+        return problems + operation.validate_response(seen.status, body, content_type or ("application/json"
+                                                                                           if seen.body else ""))
 
     def _declared_statuses(self, operation: Operation) -> set[str]:
         key = f"{operation.method} {operation.path}"

@@ -108,6 +108,15 @@ class Control:
         return self.call("POST", "/webhooks/deliveries/wait", body)["data"]
 
 
+    def incoming_call(self, api_key: str, **fields: Any) -> dict[str, Any]:
+        """A SIP call rings for ``api_key``'s project (``realtime.call.incoming`` goes out); its record."""
+        return self.call("POST", "/realtime/calls", {"api_key": api_key, **fields})
+
+    def realtime_call(self, call_id: str) -> dict[str, Any]:
+        """A call as the backend left it: status, session, reject code, refer target, actions."""
+        return self.call("GET", f"/realtime/calls/{call_id}")
+
+
 def detect_control(transport: Any, root_url: str) -> Control | None:
     """A ``Control`` if ``GET /__mockapi__/health`` answers like a mockapi with its control plane on."""
     control = Control(transport, root_url)

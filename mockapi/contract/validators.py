@@ -444,6 +444,8 @@ class Operation:
             declared = ", ".join(self.spec.get("responses", {}))
             return [f"status {status} is not declared (declared: {declared})"]
         content = self.spec["responses"][key].get("content") or {}
+        if not media and body is None:  # an empty answer without a Content-Type
+            return [f"{status} has no body (declared: {', '.join(content)})"] if content else []
         if media not in content:
             extra = self.contract.extra_media(self.method, self.path, key).get(media)
             if not _is_json(media):

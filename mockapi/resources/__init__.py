@@ -32,7 +32,7 @@ MODULES = [
     "moderations",
     "images",
     "audio", "voices",
-    "realtime",
+    "realtime", "realtime_calls",
     "chatkit",
     # Long-running jobs
     "fine_tuning",

@@ -66,15 +66,22 @@ def create_client_secret(ctx: RequestContext) -> dict[str, Any]:
         session = _merged(TRANSCRIPTION_DEFAULTS, asked)
         _check_transcriber(session["audio"]["input"].get("transcription"), "session.audio.input.transcription")
     else:
-        session = _merged(REALTIME_DEFAULTS, asked)
-        session["model"] = _realtime_model(ctx, asked.get("model"), "session.model")
-        _check_modalities(session["output_modalities"])
-        output = session["audio"].get("output")
-        if isinstance(output, dict) and isinstance(output.get("voice"), dict):
-            # A custom voice is asked for as {"id"}; the session shows its id (the response types voice as a string).
-            output["voice"] = custom_voice(ctx.ns, output["voice"], "session.audio.output.voice.id")
+        session = realtime_session(ctx, asked, "session.")
     session["id"] = new_id("sess_")
     return {"value": ephemeral_key(), "expires_at": expires_at, "session": session}
+
+
+def realtime_session(ctx: RequestContext, asked: dict[str, Any], where: str = "") -> dict[str, Any]:
+    """A ``realtime`` session as the server applies it: the request's settings over the defaults, its model,
+    modalities and custom voice checked (``where`` prefixes the param names: ``session.`` or nothing)."""
+    session = _merged(REALTIME_DEFAULTS, asked)
+    session["model"] = _realtime_model(ctx, asked.get("model"), f"{where}model")
+    _check_modalities(session["output_modalities"], f"{where}output_modalities")
+    output = session["audio"].get("output")
+    if isinstance(output, dict) and isinstance(output.get("voice"), dict):
+        # A custom voice is asked for as {"id"}; the session shows its id (the response types voice as a string).
+        output["voice"] = custom_voice(ctx.ns, output["voice"], f"{where}audio.output.voice.id")
+    return session
 
 
 def create_translation_secret(ctx: RequestContext) -> dict[str, Any]:
@@ -164,12 +171,11 @@ def _realtime_model(ctx: RequestContext, model: Any, param: str) -> str:
     return info.id
 
 
-def _check_modalities(modalities: Any) -> None:
+def _check_modalities(modalities: Any, param: str) -> None:
     # The SDK: "It is not possible to request both `text` and `audio` at the same time." (wording chosen)
     if isinstance(modalities, list) and len(set(modalities)) > 1:
         raise errors.invalid_request(
-            "Invalid 'session.output_modalities': request either ['audio'] or ['text'], not both.",
-            param="session.output_modalities",
+            f"Invalid '{param}': request either ['audio'] or ['text'], not both.", param=param
         )
 
 
