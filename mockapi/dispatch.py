@@ -303,8 +303,8 @@ class Dispatcher:
         if isinstance(result, Constant):
             return JSONResponse.from_bytes(self._constant(result, route))
         if self.fake.config.validate_responses and route.operation is not None:
-            self._check(route, route.operation.validate_response(200, result))
-        return JSONResponse(result)
+            self._check(route, route.operation.validate_response(route.status, result))
+        return JSONResponse(result, route.status)
 
     def _constant(self, constant: Constant, route: Route) -> bytes:
         """A body that never changes is built, checked and serialized once per fake."""

@@ -85,7 +85,9 @@ class Fake:
 
         contract = Contract.load()
         for route in self.router.routes:
-            route.operation = contract.operation(route.method, route.path)
+            route.operation = op = contract.operation(route.method, route.path)
+            if op is not None and [s for s in op.spec.get("responses", {}) if s.startswith("2")] == ["201"]:
+                route.status = 201
 
     # -- Python control API (the HTTP control plane calls these) -------------
 

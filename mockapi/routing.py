@@ -34,6 +34,8 @@ class Route:
     beta: bool = False
     # Set by the dispatcher at start-up: the contract operation, if the spec has it.
     operation: Any = None
+    # A JSON answer's status: 201 where the operation declares only that (POST /evals), else 200.
+    status: int = 200
     name: str = ""
 
     def body_for(self, content_type: str) -> str:

@@ -857,3 +857,22 @@ def test_scripted_output_items_for_client_run_tools(mockapi, openai_client) -> N
                {"type": "apply_patch_call_output", "call_id": patched.call_id, "status": "completed", "output": "ok"}],
     )
     assert "a.txt" in answered.output_text  # the model read what the client ran
+
+
+def test_mcp_tools_name_one_server(openai_client) -> None:
+    """One of server_url or connector_id, and a URL that is one (the document's MCPTool)."""
+    remote = {"type": "mcp", "server_label": "docs", "server_url": "https://mcp.example.com/sse",
+              "require_approval": "never"}  # fmt: skip
+    answer = openai_client.responses.create(model="gpt-4o-mini", input="hi", tools=[remote])
+    assert answer.tools[0].server_url == "https://mcp.example.com/sse"
+    connector = {"type": "mcp", "server_label": "box", "connector_id": "connector_dropbox", "authorization": "t"}
+    assert openai_client.responses.create(model="gpt-4o-mini", input="hi", tools=[connector]).tools[0].connector_id
+    for tool, param in [
+        ({**remote, "server_url": ""}, "tools[0].server_url"),
+        ({**remote, "server_url": "ftp://mcp.example.com"}, "tools[0].server_url"),
+        ({**remote, "connector_id": "connector_gmail"}, "tools[0]"),
+        ({"type": "mcp", "server_label": "none"}, "tools[0]"),
+    ]:
+        with pytest.raises(openai.BadRequestError) as caught:
+            openai_client.responses.create(model="gpt-4o-mini", input="hi", tools=[tool])
+        assert caught.value.body["param"] == param

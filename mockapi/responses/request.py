@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from mockapi import catalog, errors, tokens
 from mockapi.catalog import ModelInfo
@@ -289,9 +290,26 @@ def _tool(tool: Any, param: str) -> tuple[dict[str, Any], dict[str, Any] | None]
         check_name(tool.get("name"), f"{param}.name")
         custom = {k: tool[k] for k in ("name", "description", "format") if k in tool}
         return dict(tool), {"type": "custom", "custom": custom}
+    if kind == "mcp":
+        _check_mcp(tool, param)
     if not isinstance(kind, str):
         raise errors.missing_parameter(f"{param}.type")
     return dict(tool), None  # hosted tools the fake never calls by itself (web search, computer use, MCP...)
+
+
+def _check_mcp(tool: dict[str, Any], param: str) -> None:
+    """The document: "One of `server_url` or `connector_id` must be provided"; `server_url` is a URI. (Wording
+    chosen: the real messages are unverified.)"""
+    url, connector = tool.get("server_url"), tool.get("connector_id")
+    if (url is None) == (connector is None):
+        raise errors.invalid_request(
+            f"Invalid '{param}': provide exactly one of 'server_url' or 'connector_id'.", param=param
+        )
+    if url is not None:
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+            raise errors.invalid_request(f"Invalid '{param}.server_url': {url!r} is not an http(s) URL.",
+                                         param=f"{param}.server_url", code="invalid_value")  # fmt: skip
 
 
 def _chat_choice(choice: Any, req: ResponseRequest) -> Any:
