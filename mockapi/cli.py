@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
 import sys
 from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Start-up builds a large, immortal object graph (the contract, every route): collecting while it grows only
+    # re-walks it (~50-90 ms of a ~0.4 s start). `serve` freezes it and turns collection back on (tune_gc).
+    gc.disable()
+    try:
+        return _run(argv)
+    finally:
+        gc.enable()
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="mockapi", description="An offline, stateful fake of the OpenAI API.")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -30,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "conformance":
         from mockapi.conformance.command import run as conformance_command
 
+        gc.enable()
         return conformance_command(args)
     return 2
 
@@ -54,7 +66,7 @@ def serve_command(args: argparse.Namespace) -> int:
     if args.no_control_plane:
         config.control_plane = False
     fake = Fake(config)
-    tune_gc()
+    tune_gc(collect=False)  # collection has been off since main(): there is nothing worth collecting
     # uvicorn handles SIGINT/SIGTERM for a graceful shutdown, then re-raises the signal to the
     # previous handler; a no-op there makes Ctrl-C / SIGTERM end with "stopped" and exit code 0.
     for sig in (signal.SIGINT, signal.SIGTERM):
