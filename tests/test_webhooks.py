@@ -301,6 +301,8 @@ def test_configured_endpoints_get_every_keys_events(receiver) -> None:
     assert added["signing_secret"].startswith("whsec_")
     with pytest.raises(ValueError, match="unknown event types"):
         fake.webhooks.add_endpoint(receiver.url, event_types=["batch.done"])
+    with pytest.raises(ValueError, match=r"unknown event types: batch\.done"):  # a config file's typo
+        Fake(extra={"webhooks": {"endpoints": [{"url": receiver.url, "event_types": ["batch.done"]}]}})
 
 
 def test_control_plane_over_http(mockapi, receiver) -> None:

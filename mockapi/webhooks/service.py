@@ -100,6 +100,8 @@ class WebhookService:
         self._pending: list[Delivery] = []
         self._added: list[Endpoint] = []  # the control API's; forgotten on reset
         self._configured = [self._new_endpoint(None, **spec) for spec in settings.get("endpoints") or []]
+        for endpoint in self._configured:
+            _check_types(endpoint.event_types)
         self._thread: threading.Thread | None = None
         self._http: httpx.Client | None = None
         fake.state.on_reset(self._reset)
@@ -118,9 +120,7 @@ class WebhookService:
     def add_endpoint(self, url: str, *, event_types: list[str] | None = None, secret: str | None = None,
                      name: str = "mockapi") -> dict[str, Any]:  # fmt: skip
         """An endpoint for every owner's events (default: every event type); returns it with its secret."""
-        unknown = sorted(set(event_types or ()) - set(events.EVENT_TYPES))
-        if unknown:
-            raise ValueError(f"unknown event types: {', '.join(unknown)}")
+        _check_types(event_types or [])
         endpoint = self._new_endpoint(None, url, event_types, name, secret)
         with self._cond:
             self._added.append(endpoint)
@@ -261,6 +261,12 @@ class WebhookService:
             self._added.clear()
             self._deliveries.clear()
             self._pending.clear()
+
+
+def _check_types(event_types: list[str]) -> None:
+    unknown = sorted(set(event_types) - set(events.EVENT_TYPES))
+    if unknown:
+        raise ValueError(f"unknown event types: {', '.join(unknown)}")
 
 
 def _run(ref: weakref.ref[WebhookService]) -> None:
