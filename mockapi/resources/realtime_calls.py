@@ -156,9 +156,7 @@ def accept(ctx: RequestContext) -> Response:
     call = _call(ctx)
     _expect(call, ("incoming",), "accept")
     call.session = realtime_session(ctx, ctx.body)
-    call.status = "active"
-    call.actions.append({"action": "accept", "at": ctx.now})
-    return Response(status_code=200)
+    return _moved(call, "active", ctx.now, "accept")
 
 
 def reject(ctx: RequestContext) -> Response:
@@ -168,9 +166,8 @@ def reject(ctx: RequestContext) -> Response:
     if not 400 <= code <= 699:  # a final SIP failure response (range chosen)
         raise errors.invalid_request(f"Invalid 'status_code': {code}. Expected a SIP status code from 400 to 699.",
                                      param="status_code", code="invalid_value")  # fmt: skip
-    call.status, call.reject_status_code = "rejected", code
-    call.actions.append({"action": "reject", "at": ctx.now, "status_code": code})
-    return Response(status_code=200)
+    call.reject_status_code = code
+    return _moved(call, "rejected", ctx.now, "reject", status_code=code)
 
 
 def refer(ctx: RequestContext) -> Response:
@@ -182,16 +179,20 @@ def refer(ctx: RequestContext) -> Response:
     if not target.startswith(("tel:", "sip:", "sips:")):  # the document: "like tel:+14155550123 or sip:agent@…"
         raise errors.invalid_request(f"Invalid 'target_uri': '{target}'. Expected a tel: or sip: URI.",
                                      param="target_uri", code="invalid_value")  # fmt: skip
-    call.status, call.refer_target_uri = "referred", target
-    call.actions.append({"action": "refer", "at": ctx.now, "target_uri": target})
-    return Response(status_code=200)
+    call.refer_target_uri = target
+    return _moved(call, "referred", ctx.now, "refer", target_uri=target)
 
 
 def hangup(ctx: RequestContext) -> Response:
     call = _call(ctx)
     _expect(call, ("active",), "hang up")
-    call.status = "ended"
-    call.actions.append({"action": "hangup", "at": ctx.now})
+    return _moved(call, "ended", ctx.now, "hangup")
+
+
+def _moved(call: Call, status: str, at: int, action: str, **details: Any) -> Response:
+    """The call's new status, with the action recorded; the documented empty 200."""
+    call.status = status
+    call.actions.append({"action": action, "at": at, **details})
     return Response(status_code=200)
 
 
