@@ -165,3 +165,68 @@ def test_compact_and_conversation_take_a_safety_identifier(mockapi, openai_clien
     assert plain.safety_identifier is None and plain.service_tier is None
     conversation = openai_client.conversations.create(safety_identifier="user-42", metadata={"k": "v"})
     assert openai_client.conversations.retrieve(conversation.id).metadata == {"k": "v"}
+
+
+# -- openai 3.63: image quality tiers, markup, safety identifiers; personality; multi-agent ----------------------
+
+
+def _png(size: tuple[int, int] = (64, 64), alpha: int | None = 0) -> bytes:
+    import io
+
+    from PIL import Image
+
+    picture = Image.new("RGB", size, (200, 40, 40)) if alpha is None else Image.new("RGBA", size, (200, 40, 40, alpha))
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_image_quality_tiers_of_gpt_image_2_5(openai_client) -> None:
+    """xhigh and max: "gpt-image-2.5-sunburst and gpt-image-2.5-flare, including their 2026-09-08 snapshots"."""
+    high = openai_client.images.generate(model="gpt-image-2.5-sunburst", prompt="a fox", quality="high")
+    top = openai_client.images.generate(model="gpt-image-2.5-sunburst-2026-09-08", prompt="a fox", quality="max",
+                                        safety_identifier="user-hash-1")  # fmt: skip
+    assert top.quality == "max" and top.usage.output_tokens > high.usage.output_tokens
+    for model in ("gpt-image-1.5", "gpt-image-2"):
+        with pytest.raises(openai.BadRequestError) as caught:
+            openai_client.images.generate(model=model, prompt="a fox", quality="xhigh")
+        assert caught.value.body["param"] == "quality" and "'xhigh'" in caught.value.body["message"]
+
+
+def test_image_edit_markup_rules(openai_client) -> None:
+    source = ("photo.png", _png(alpha=None), "image/png")
+    edited = openai_client.images.edit(model="gpt-image-2.5-flare", image=source, prompt="add a hat",
+                                       markup=("markup.png", _png(), "image/png"), quality="xhigh",
+                                       safety_identifier="user-hash-1")  # fmt: skip
+    assert edited.data[0].b64_json and edited.quality == "xhigh"
+    refused = [
+        ({"model": "gpt-image-1.5"}, "needs GPT Image 2.5"),
+        ({"markup": ("m.png", _png(alpha=255), "image/png")}, "transparent pixels"),
+        ({"markup": ("m.png", _png((32, 32)), "image/png")}, "same dimensions"),
+        ({"markup": ("m.jpg", b"\xff\xd8\xff\xe0 not really", "image/jpeg")}, "must be a PNG"),
+        ({"mask": ("k.png", _png(), "image/png")}, "cannot be combined with 'mask'"),
+    ]
+    for change, message in refused:
+        args = {"model": "gpt-image-2.5-flare", "image": source, "prompt": "x",
+                "markup": ("markup.png", _png(), "image/png"), **change}  # fmt: skip
+        with pytest.raises(openai.BadRequestError) as caught:
+            openai_client.images.edit(**args)
+        assert caught.value.body["param"] == "markup" and message in caught.value.body["message"], change
+
+
+def test_input_tokens_personality_and_beta_multi_agent(openai_client) -> None:
+    plain = openai_client.responses.input_tokens.count(model="gpt-5.4", input="Plan my week")
+    styled = openai_client.responses.input_tokens.count(model="gpt-5.4", input="Plan my week", personality="friendly")
+    assert styled.input_tokens == plain.input_tokens
+    with pytest.raises(openai.BadRequestError) as caught:
+        openai_client.responses.input_tokens.count(model="gpt-5.4", input="x", personality="p" * 65)
+    assert caught.value.body["code"] == "string_above_max_length"
+    answer = openai_client.beta.responses.create(
+        model="gpt-5.4", input="Research this", betas=["responses_multi_agent=v1"],
+        multi_agent={"enabled": True, "max_concurrent_subagents": 2},
+    )  # fmt: skip
+    assert answer.status == "completed" and answer.output[-1].content[0].text
+    with pytest.raises(openai.BadRequestError) as caught:
+        openai_client.beta.responses.create(model="gpt-5.4", input="x", multi_agent={"enabled": True,
+                                                                                     "max_concurrent_subagents": 0})
+    assert caught.value.body["param"] == "multi_agent.max_concurrent_subagents"

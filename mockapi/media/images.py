@@ -37,11 +37,16 @@ GPT_SIZES = ("1024x1024", "1536x1024", "1024x1536", "auto")
 # GPT image parameters that DALL-E models do not know.
 GPT_ONLY = ("output_format", "output_compression", "background", "moderation", "partial_images", "stream",
             "input_fidelity", "complexity", "frame_count", "frame_duration_ms", "svg")
-# Output image tokens per image (OpenAI's published gpt-image-1 table), by quality and shape.
+# Output image tokens per image (OpenAI's published gpt-image-1 table), by quality and shape; xhigh and max
+# (GPT Image 2.5 only) are not published: twice and four times high (chosen).
 OUTPUT_TOKENS = {
-    ("low", True): 272, ("medium", True): 1056, ("high", True): 4160,
-    ("low", False): 408, ("medium", False): 1584, ("high", False): 6240,
+    ("low", True): 272, ("medium", True): 1056, ("high", True): 4160, ("xhigh", True): 8320, ("max", True): 16640,
+    ("low", False): 408, ("medium", False): 1584, ("high", False): 6240, ("xhigh", False): 12480,
+    ("max", False): 24960,
 }
+# openai-python 3.63.0: "gpt-image-2.5-sunburst and gpt-image-2.5-flare, including their 2026-09-08 snapshots,
+# also support xhigh and max"; markup ("Supports GPT Image 2.5") likewise.
+GPT_IMAGE_25 = ("gpt-image-2.5-sunburst", "gpt-image-2.5-flare")
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,7 @@ class ImageModel:
     max_prompt: int
     qualities: tuple[str, ...]
     styles: tuple[str, ...] = ()
+    markup: bool = False  # takes a markup PNG on edits
 
     @property
     def gpt(self) -> bool:
@@ -61,6 +67,8 @@ RULES = {
     "dall-e-2": ImageModel("dall-e-2", DALLE2_SIZES, 1000, ("standard", "auto")),
     "dall-e-3": ImageModel("dall-e-3", DALLE3_SIZES, 4000, ("standard", "hd", "auto"), ("vivid", "natural")),
     "gpt-image": ImageModel("gpt-image", GPT_SIZES, 32000, ("low", "medium", "high", "auto")),
+    "gpt-image-2.5": ImageModel("gpt-image", GPT_SIZES, 32000, ("low", "medium", "high", "xhigh", "max", "auto"),
+                                markup=True),
 }
 
 
@@ -68,7 +76,7 @@ def rules_for(model_id: str) -> ImageModel:
     for family in ("dall-e-2", "dall-e-3"):
         if model_id.startswith(family):
             return RULES[family]
-    return RULES["gpt-image"]
+    return RULES["gpt-image-2.5"] if model_id.startswith(GPT_IMAGE_25) else RULES["gpt-image"]
 
 
 def parse_size(size: str) -> tuple[int, int]:
