@@ -69,6 +69,8 @@ class Reply:
     # Responses only: output items as given (shell_call, apply_patch_call, mcp_call, computer_call...), placed
     # after the reply's calls; missing id, call_id and status are filled in (mockapi/responses/render.py).
     items: list[dict[str, Any]] = field(default_factory=list)
+    # Decisions only: answers in question order, each null (the default) or what to answer (mockapi/decisions.py).
+    answers: list[dict[str, Any] | None] = field(default_factory=list)
 
     @property
     def function_calls(self) -> list[ToolCall]:

@@ -29,6 +29,7 @@ MODULES = [
     "responses", "conversations",
     "completions",
     "embeddings",
+    "decisions",
     "moderations",
     "images",
     "audio", "voices",
