@@ -468,4 +468,32 @@ await scenario("webhooks: a signed delivery to a Node handler", async () => {
   }
 });
 
+await scenario("decisions and realtime calls", async () => {
+  const c = make("sk-node2-decisions");
+  const questions = [
+    { type: "choice", name: "team", instructions: "Route it.", choices: [{ value: "billing" }, { value: "tech" }] },
+    { type: "predicate", name: "refund", instructions: "A refund is asked for." },
+  ];
+  await control("POST", "scripts", { match: { contains: "zz-refund" }, replies: [{ answers: [{ choice: "billing" }, { probability: 0.9 }] }] });
+  const decided = await c.decisions.create({ model: "gpt-6-luna", input: "zz-refund please", questions });
+  ok("decisions answers in question order, scripted", decided.answers[0].choice === "billing" && decided.answers[1].probability === 0.9, JSON.stringify(decided.answers));
+  const again = await c.decisions.create({ model: "gpt-6-luna", input: "The app crashes", questions });
+  const repeat = await c.decisions.create({ model: "gpt-6-luna", input: "The app crashes", questions });
+  ok("default decisions repeat exactly", same(again.answers, repeat.answers));
+  const wrong = await failsWith(() => c.decisions.create({ model: "gpt-4o-mini", input: "x", questions }));
+  ok("another model is a 400 naming model", wrong instanceof OpenAI.BadRequestError && wrong.param === "model", String(wrong));
+
+  const offer = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n";
+  const created = await c.realtime.calls.create({ sdp: offer, session: { type: "realtime", instructions: "Be brief." } });
+  const answer = await created.text();
+  const callId = (created.headers.get("location") ?? "").split("/").pop();
+  ok("a WebRTC call answers with SDP and a Location", created.status === 201 && answer.startsWith("v=0") && callId.startsWith("rtc_"), `${created.status} ${callId}`);
+  await c.realtime.calls.hangup(callId);
+  const ringing = await control("POST", "realtime/calls", { api_key: "sk-node2-decisions" });
+  await c.realtime.calls.accept(ringing.call_id, { type: "realtime", model: "gpt-realtime", instructions: "You are Alex." });
+  await c.realtime.calls.refer(ringing.call_id, { target_uri: "tel:+14155550123" });
+  const record = await control("GET", `realtime/calls/${ringing.call_id}`);
+  ok("a SIP call accepted then transferred", record.status === "referred" && record.session.instructions === "You are Alex.", JSON.stringify(record.status));
+});
+
 report();
