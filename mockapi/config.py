@@ -18,6 +18,10 @@ class KeyInfo:
     admin: bool = False
     # The key's id in usage results and key listings (key_...); None: derived from the key.
     id: str | None = None
+    # Keys the fake issues for another key (Realtime ephemeral keys): the namespace they act in, and when they
+    # stop working (fake clock).
+    owner: str | None = None
+    expires_at: float | None = None
 
 
 @dataclass

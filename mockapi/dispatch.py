@@ -228,10 +228,12 @@ class Dispatcher:
             raise errors.missing_api_key()
         keys = self.fake.config.api_keys
         headers = {"openai-organization": self.fake.config.organization}
-        if key in self.fake.issued_keys:  # created (or revoked) through the Administration API
+        if key in self.fake.issued_keys:  # created (or revoked) through the Administration API, or ephemeral
             issued = self.fake.issued_keys[key]
-            if issued is None:
+            if issued is None or (issued.expires_at is not None and self.fake.clock.now() >= issued.expires_at):
                 raise errors.invalid_api_key(key)
+            if issued.owner is not None:
+                return key, issued.owner, headers
             keys = {key: issued}
         if keys is None:
             project = request_headers.get("openai-project")

@@ -129,3 +129,25 @@ def test_control_plane_over_http(mockapi, http) -> None:
     record = http.get(f"/__mockapi__/realtime/calls/{call_id}").json()
     assert (record["status"], record["reject_status_code"]) == ("rejected", 486)
     assert http.get("/__mockapi__/realtime/calls/rtc_missing").status_code == 404
+
+
+@pytest.mark.mockapi(manual_clock=True, api_keys=["sk-backend"])
+def test_browser_call_with_an_ephemeral_key(mockapi) -> None:
+    """The unified WebRTC flow: the backend mints a client secret; the browser posts its SDP offer with it; the
+    call belongs to the backend's project (which can hang it up) and runs the minted session."""
+    backend = mockapi.openai_client("sk-backend")
+    secret = backend.realtime.client_secrets.create(
+        expires_after={"anchor": "created_at", "seconds": 60},
+        session={"type": "realtime", "model": "gpt-realtime", "instructions": "Speak like a pirate."},
+    )
+    with mockapi.http_client(secret.value) as browser:
+        answered = browser.post("/v1/realtime/calls", content=OFFER, headers={"content-type": "application/sdp"})
+        assert answered.status_code == 201, answered.text
+        call_id = answered.headers["location"].rsplit("/", 1)[-1]
+        assert mockapi.services["realtime_calls"].call(call_id)["session"]["instructions"] == "Speak like a pirate."
+        backend.realtime.calls.hangup(call_id)  # the backend's key sees the browser's call
+        mockapi.advance(61)
+        expired = browser.post("/v1/realtime/calls", content=OFFER, headers={"content-type": "application/sdp"})
+        assert expired.status_code == 401 and expired.json()["error"]["code"] == "invalid_api_key"
+    with pytest.raises(openai.AuthenticationError):
+        mockapi.openai_client("ek_made_up").realtime.calls.create(sdp=OFFER)

@@ -14,6 +14,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from mockapi import catalog, errors
+from mockapi.config import KeyInfo
 from mockapi.context import RequestContext
 from mockapi.ids import new_id
 from mockapi.media import params
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from mockapi.fake import Fake
 
 DEFAULT_MODEL = "gpt-realtime"
+EPHEMERAL_SESSIONS = "realtime.ephemeral_sessions"  # state.shared: {ek_ key: the session it was minted with}
 SECRET_SECONDS = (10, 7200, 600)  # min, max, default: the SDK's ExpiresAfter docstring
 TRANSCRIBERS = ("whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-transcribe-diarize",
                 "gpt-realtime-whisper", "gpt-transcribe")
@@ -68,7 +70,22 @@ def create_client_secret(ctx: RequestContext) -> dict[str, Any]:
     else:
         session = realtime_session(ctx, asked, "session.")
     session["id"] = new_id("sess_")
-    return {"value": ephemeral_key(), "expires_at": expires_at, "session": session}
+    return {"value": _issue(ctx, expires_at, session), "expires_at": expires_at, "session": session}
+
+
+def _issue(ctx: RequestContext, expires_at: int, session: dict[str, Any]) -> str:
+    """A new ephemeral key, which acts for the caller until it expires (POST /realtime/calls with an SDP body
+    takes its session from it)."""
+    key = ephemeral_key()
+    ctx.fake.issued_keys[key] = KeyInfo(owner=ctx.owner, expires_at=expires_at)
+    ctx.fake.state.shared.setdefault(EPHEMERAL_SESSIONS, {})[key] = session
+    return key
+
+
+def session_of(fake: Any, key: str) -> dict[str, Any] | None:
+    """The session an ephemeral key was minted with (None for any other key)."""
+    found = (fake.state.shared.get(EPHEMERAL_SESSIONS) or {}).get(key)
+    return copy.deepcopy(found) if found is not None else None
 
 
 def realtime_session(ctx: RequestContext, asked: dict[str, Any], where: str = "") -> dict[str, Any]:

@@ -20,7 +20,7 @@ from starlette.responses import Response
 from mockapi import errors
 from mockapi.common import find, required, typed
 from mockapi.context import RequestContext
-from mockapi.resources.realtime import realtime_session
+from mockapi.resources.realtime import realtime_session, session_of
 from mockapi.webhooks.service import service_of
 
 if TYPE_CHECKING:
@@ -101,8 +101,12 @@ def create(ctx: RequestContext) -> Response:
     """An SDP offer (multipart ``sdp`` + optional ``session``, or the bare ``application/sdp`` body an
     ephemeral key sends) -> ``201`` with the SDP answer and ``Location: /v1/realtime/calls/{call_id}``."""
     body = ctx.body
-    offer, asked = (body, {}) if isinstance(body, str) else (required(body, "sdp", str), body.get("session") or {})
-    session = realtime_session(ctx, asked if isinstance(asked, dict) else {}, "session.")
+    if isinstance(body, str):  # the browser's form: the session is the one its ephemeral key was minted with
+        offer, session = body, session_of(ctx.fake, ctx.api_key) or realtime_session(ctx, {}, "session.")
+    else:
+        asked = body.get("session") or {}
+        offer, session = required(body, "sdp", str), realtime_session(ctx, asked if isinstance(asked, dict) else {},
+                                                                     "session.")  # fmt: skip
     answer = sdp_answer(offer)
     call = Call(id=new_call_id(), transport="webrtc", status="active", created_at=ctx.now, session=session)
     call.actions.append({"action": "create", "at": ctx.now})
