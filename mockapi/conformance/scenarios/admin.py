@@ -20,7 +20,7 @@ def scenario_usage_and_costs(api, target, token) -> None:
     page = usage.completions(start_time=start, bucket_width="1h", group_by=["model"], limit=2)
     assert page.object == "page" and page.data and page.data[0].object == "bucket"
     for name in ("embeddings", "moderations", "images", "audio_speeches", "audio_transcriptions",
-                 "vector_stores", "code_interpreter_sessions"):
+                 "vector_stores", "code_interpreter_sessions", "file_search_calls", "web_search_calls"):
         listed = getattr(usage, name)(start_time=start, bucket_width="1d", limit=1)
         assert listed.object == "page" and len(listed.data) == 1, name
     costs = usage.costs(start_time=start, group_by=["line_item"], limit=1)
