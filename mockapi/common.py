@@ -26,10 +26,16 @@ def paginate(
     default_order: str = "desc",
     index: tuple[str, Hashable] | None = None,
     where: Callable[[T], bool] | None = None,
+    min_limit: int = 1,
+    cursor: Callable[[T], str] | None = None,
 ) -> dict[str, Any]:
-    """A cursor page in the shared list envelope; costs O(limit)."""
+    """A cursor page in the shared list envelope; costs O(limit).
+
+    ``cursor`` gives the newer envelope (the Administration API's groups and roles): no ``first_id``/``last_id``
+    but ``next``, the cursor of the last item (its id, which ``after`` takes back) when there are more.
+    """
     query = ctx.query
-    limit = page_limit(query.get("limit"), default_limit, max_limit)
+    limit = page_limit(query.get("limit"), default_limit, max_limit, min_limit)
     order = query.get("order") or default_order
     if order not in ("asc", "desc"):
         raise errors.invalid_value("order", order, ["asc", "desc"])
@@ -37,18 +43,22 @@ def paginate(
     try:
         page = collection.page(limit=limit, order=order, after=after, before=before, index=index, where=where)
     except KeyError as exc:
-        cursor = "after" if after is not None and exc.args[0] == after else "before"
+        which = "after" if after is not None and exc.args[0] == after else "before"
         raise errors.APIError(
             400,
-            f"Invalid '{cursor}': no object with id '{exc.args[0]}' was found in this list.",
-            param=cursor,
+            f"Invalid '{which}': no object with id '{exc.args[0]}' was found in this list.",
+            param=which,
             code="invalid_value",
         ) from None
+    if cursor is not None:
+        last = cursor(page.items[-1]) if page.items and page.has_more else None
+        return {"object": "list", "data": [render(item) for item in page.items], "has_more": page.has_more,
+                "next": last}
     return list_body([render(item) for item in page.items], page.has_more)
 
 
-def page_limit(value: Any, default: int, maximum: int) -> int:
-    """A `limit` query value, or the real 400 naming it (below 1, above `maximum`, not an integer)."""
+def page_limit(value: Any, default: int, maximum: int, minimum: int = 1) -> int:
+    """A `limit` query value, or the real 400 naming it (below `minimum`, above `maximum`, not an integer)."""
     if value is None:
         return default
     try:
@@ -58,9 +68,10 @@ def page_limit(value: Any, default: int, maximum: int) -> int:
             400, f"Invalid type for 'limit': expected an integer, but got '{value}' instead.",
             param="limit", code="invalid_type",
         ) from None
-    if limit < 1:
+    if limit < minimum:
         raise errors.APIError(
-            400, f"Invalid 'limit': integer below minimum value. Expected a value >= 1, but got {limit} instead.",
+            400,
+            f"Invalid 'limit': integer below minimum value. Expected a value >= {minimum}, but got {limit} instead.",
             param="limit", code="integer_below_min_value",
         )
     if limit > maximum:

@@ -8,6 +8,7 @@ import string
 
 _BASE62 = string.ascii_letters + string.digits
 _HEX = "0123456789abcdef"
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # ULIDs' base32
 
 # prefix -> (separator-included prefix, random length, alphabet)
 _SHAPES: dict[str, tuple[int, str]] = {
@@ -53,6 +54,13 @@ _SHAPES: dict[str, tuple[int, str]] = {
     "eval_": (32, _HEX),
     "evalrun_": (32, _HEX),
     "outputitem_": (32, _HEX),
+    # Administration API groups and roles: the document's examples (group_01J1F8ABCDXYZ, role_01J1F8ROLE01) read
+    # like ULIDs; a ULID's 26 Crockford base32 characters (the length chosen). Certificates (cert_abc) and spend
+    # alerts (alert_abc123) show no shape: 24 base62 like most ids (chosen).
+    "group_": (26, _CROCKFORD),
+    "role_": (26, _CROCKFORD),
+    "cert_": (24, _BASE62),
+    "alert_": (24, _BASE62),
 }
 
 
@@ -74,6 +82,9 @@ def new_id(prefix: str) -> str:
     length, alphabet = _SHAPES.get(prefix, (24, _BASE62))
     if alphabet == _HEX:
         return f"{prefix}{_getrandbits(length * 4):0{length}x}"
+    if alphabet == _CROCKFORD:
+        bits = _getrandbits(length * 5)
+        return prefix + "".join(_CROCKFORD[(bits >> (5 * i)) & 31] for i in range(length))
     return prefix + _base62(length)
 
 

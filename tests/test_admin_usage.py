@@ -151,9 +151,48 @@ def test_bad_usage_queries_are_400s_naming_the_param(mockapi, admin, http) -> No
         ({"start_time": 0, "page": "page_nonsense"}, "page"),
         ({"start_time": "soon"}, "start_time"),
         ({}, "start_time"),
+        ({"start_time": -54957679042749230902432235520}, "start_time"),  # was a 500 (fuzzing): beyond int64
+        ({"start_time": 0, "end_time": 2**64}, "end_time"),
     ]
-    for params, param in cases:
-        response = http.get("/v1/organization/usage/completions", params=params, headers=headers)
+    for kind, (params, param) in [(k, case) for k in ("completions", "web_search_calls") for case in cases]:
+        response = http.get(f"/v1/organization/usage/{kind}", params=params, headers=headers)
         assert response.status_code == 400 and response.json()["error"]["param"] == param, (params, response.text)
     costs = http.get("/v1/organization/costs", params={"start_time": 0, "limit": 181}, headers=headers)
     assert costs.status_code == 400 and costs.json()["error"]["param"] == "limit"
+
+
+@manual
+def test_hosted_search_calls_are_metered(mockapi, openai_client, admin) -> None:
+    """Responses' web_search and file_search calls, read back as usage (grouped, filtered) and as costs."""
+    start = mockapi.clock.now_int()
+    assert admin.usage.web_search_calls(start_time=start).data[0].results == []  # nothing yet: empty buckets
+    web = openai_client.responses.create(model="gpt-4o-mini", input="rover news", tool_choice="required",
+                                         tools=[{"type": "web_search", "search_context_size": "high"}])
+    assert [item.type for item in web.output] == ["web_search_call", "message"]
+    with openai_client.responses.create(model="gpt-4o-mini", input="more news", tools=[{"type": "web_search"}],
+                                        tool_choice="required", stream=True) as stream:
+        assert list(stream)[-1].type == "response.completed"
+    store = openai_client.vector_stores.create(name="kb")
+    for _ in range(2):
+        openai_client.responses.create(model="gpt-4o-mini", input="rings?", tool_choice="required",
+                                       tools=[{"type": "file_search", "vector_store_ids": [store.id]}])
+
+    levels = admin.usage.web_search_calls(start_time=start, group_by=["context_level", "model"]).data[0].results
+    assert {(r.context_level, r.num_requests, r.num_model_requests) for r in levels} == \
+        {("high", 1, 1), ("medium", 1, 1)}
+    assert all(r.object == "organization.usage.web_searches.result" and r.model == web.model for r in levels)
+    [total] = admin.usage.web_search_calls(start_time=start).data[0].results
+    assert (total.num_requests, total.context_level, total.project_id) == (2, None, None)
+    only = admin.usage.web_search_calls(start_time=start, context_levels=["high"]).data[0].results
+    assert [r.num_requests for r in only] == [1]
+    [files] = admin.usage.file_search_calls(start_time=start, group_by=["vector_store_id", "project_id"]) \
+        .data[0].results
+    assert (files.object, files.num_requests, files.vector_store_id) == \
+        ("organization.usage.file_searches.result", 2, store.id)
+    assert files.project_id.startswith("proj_")
+    assert admin.usage.file_search_calls(start_time=start, vector_store_ids=["vs_other"]).data[0].results == []
+    pages = admin.usage.file_search_calls(start_time=start, bucket_width="1h", end_time=start + 3 * HOUR, limit=2)
+    assert [len(b.results) for b in pages.data] == [1, 0] and pages.has_more
+    costs = {r.line_item: r for r in admin.usage.costs(start_time=start, group_by=["line_item"]).data[0].results}
+    assert costs["Web search tool calls"].amount.value == pytest.approx(2 * prices.WEB_SEARCH_PER_THOUSAND / 1000)
+    assert costs["File search tool calls"].quantity == 2

@@ -193,7 +193,8 @@ MODELS = {
 # Body fields that name an object: the seeded one of that kind.
 BODY_IDS = {"assistant_id": "assistant_id", "input_file_id": "batch_input_id", "training_file": "training_file_id",
             "file_id": "file_id", "vector_store_id": "vector_store_id", "conversation": "conversation_id",
-            "previous_response_id": "response_id", "consent": "consent_id"}
+            "previous_response_id": "response_id", "consent": "consent_id", "user_id": "user_id",
+            "group_id": "group_id", "role_id": "role_id"}
 
 
 def _realistic(case: Any, ids: dict[str, str]) -> Any:
@@ -215,6 +216,13 @@ def _realistic(case: Any, ids: dict[str, str]) -> Any:
         if isinstance(body.get("file_ids"), list):
             body["file_ids"] = [ids["file_id"]]
         path = case.operation.path
+        if isinstance(body.get("certificate_ids"), list) and "certificate_id" in ids:
+            body["certificate_ids"] = [ids["certificate_id"]]
+        if path.startswith(("/projects/", "/organization/projects/")) and "project_role_id" in ids:
+            # A project's role, not the organization's (a project group's ``role`` too; a member's is a name).
+            for key in ("role_id", "role") if path.endswith("/groups") else ("role_id",):
+                if isinstance(body.get(key), str):
+                    body[key] = ids["project_role_id"]
         if path.startswith("/audio/") and "file" in body:
             body["file"] = _samples()["wav"]  # schemathesis names the part after its content: file.wav
         for part in ("recording", "audio_sample"):
@@ -265,11 +273,13 @@ def _samples() -> dict[str, bytes]:
 
 def _path_parameters(ids: dict[str, str], path: str) -> dict[str, str]:
     """Known ids for the path's parameters (``batch_id`` means a file batch under /vector_stores, ``thread_id`` a
-    ChatKit thread under /chatkit)."""
+    ChatKit thread under /chatkit, ``role_id`` and ``alert_id`` a project's under a project)."""
     names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
     scoped = {**ids, "batch_id": ids["file_batch_id"]} if path.startswith("/vector_stores") else ids
     if path.startswith("/chatkit") and "chatkit_thread_id" in ids:
         scoped = {**ids, "thread_id": ids["chatkit_thread_id"]}
+    if path.startswith(("/projects/", "/organization/projects/")) and "project_role_id" in ids:
+        scoped = {**scoped, "role_id": ids["project_role_id"], "alert_id": ids["project_alert_id"]}
     return {name: scoped[name] for name in names if name in scoped}
 
 
@@ -339,8 +349,37 @@ def _seed(fake: Fake) -> dict[str, str]:
         ids["session_id"] = client.beta.chatkit.sessions.create(user="fuzz", workflow={"id": "wf_fuzz"}).id
         ids["chatkit_thread_id"] = fake.services["chatkit"].add_thread("fuzz", api_key="sk-fuzz", items=[
             {"type": "user_message", "text": "Hi"}, {"type": "assistant_message", "text": "Hello"}])["id"]
+    if ("POST", "/organization/groups") in routes:
+        _seed_organization(fake, ids)
     client.close()
     return ids
+
+
+def _seed_organization(fake: Fake, ids: dict[str, str]) -> None:
+    """A group (a member, a role, access to the default project), roles, a certificate and spend alerts. The
+    default project, which cannot be archived, is the seeded project; its owner the seeded user."""
+    client = fake.openai_client(admin_api_key="sk-fuzz")
+    org = client.admin.organization
+    project_id = org.projects.list().data[0].id
+    user_id = org.users.list().data[0].id
+    group = org.groups.create(name="fuzz")
+    org.groups.users.create(group.id, user_id=user_id)
+    role = org.roles.create(role_name="fuzz", permissions=["api.groups.read"])
+    org.groups.roles.create(group.id, role_id=role.id)
+    org.users.roles.create(user_id, role_id=role.id)
+    project_role = org.projects.roles.create(project_id, role_name="fuzz", permissions=["api.model.request"])
+    org.projects.groups.create(project_id, group_id=group.id, role=project_role.id)
+    org.projects.users.roles.create(user_id, project_id=project_id, role_id=project_role.id)
+    from mockapi.conformance.scenarios._util import TEST_CERTIFICATE
+
+    alert = {"threshold_amount": 100, "currency": "USD", "interval": "month",
+             "notification_channel": {"type": "email", "recipients": ["fuzz@example.com"]}}
+    ids.update(project_id=project_id, user_id=user_id, group_id=group.id, role_id=role.id,
+               project_role_id=project_role.id,
+               certificate_id=org.certificates.create(certificate=TEST_CERTIFICATE, name="fuzz").id,
+               alert_id=org.spend_alerts.create(**alert).id,
+               project_alert_id=org.projects.spend_alerts.create(project_id, **alert).id)
+    client.close()
 
 
 if __name__ == "__main__":

@@ -41,6 +41,8 @@ class Record:
     size: str | None = None
     source: str | None = None
     batch: bool = False
+    vector_store_id: str | None = None  # file search calls
+    context_level: str | None = None  # web search calls
 
     def dimension(self, name: str) -> Any:
         return getattr(self, name)
@@ -67,9 +69,10 @@ class Ledger:
         self.times.clear()
 
 
-# An extractor turns a served request (its JSON answer, or None) into the record's kind, model and counts.
+# An extractor turns a served request (its JSON answer, or None) into the record's kind, model and counts (or
+# several records: a response that searched is also file or web search calls).
 Extracted = tuple[str, str | None, dict[str, int], dict[str, Any]]
-Extractor = Callable[[RequestContext, dict[str, Any]], Extracted | None]
+Extractor = Callable[[RequestContext, dict[str, Any]], "Extracted | list[Extracted] | None"]
 
 
 def _chat(ctx: RequestContext, data: dict[str, Any]) -> Extracted:
@@ -88,14 +91,45 @@ def _chat(ctx: RequestContext, data: dict[str, Any]) -> Extracted:
     return "completions", _model(ctx, data), counts, {"service_tier": data.get("service_tier") or "default"}
 
 
-def _responses(ctx: RequestContext, data: dict[str, Any]) -> Extracted:
+def _responses(ctx: RequestContext, data: dict[str, Any]) -> list[Extracted]:
     usage = data.get("usage") or {}
     details = usage.get("input_tokens_details") or {}
     counts = {"input_tokens": usage.get("input_tokens") or _prompt_tokens(ctx),
               "output_tokens": usage.get("output_tokens") or 0,
               "input_cached_tokens": details.get("cached_tokens") or 0, "input_audio_tokens": 0,
               "output_audio_tokens": 0, "num_model_requests": 1}
-    return "completions", _model(ctx, data), counts, {"service_tier": data.get("service_tier") or "default"}
+    model = _model(ctx, data)
+    return [("completions", model, counts, {"service_tier": data.get("service_tier") or "default"}),
+            *_searches(ctx, data, model)]
+
+
+def _searches(ctx: RequestContext, data: dict[str, Any], model: str | None) -> list[Extracted]:
+    """The hosted searches a response made (its ``file_search_call`` and ``web_search_call`` output items).
+
+    File search: one record per vector store of the request's ``file_search`` tool, each counting the calls (a
+    call searches every store; chosen). Web search: one model request, its calls, at the tool's
+    ``search_context_size`` (default ``medium``, the documented default).
+    """
+    output = data.get("output")
+    if not isinstance(output, list):
+        return []
+    kinds = [item.get("type") for item in output if isinstance(item, dict)]
+    files, webs = kinds.count("file_search_call"), kinds.count("web_search_call")
+    if not files and not webs:
+        return []
+    body = ctx.body if isinstance(ctx.body, dict) else {}
+    tools = [t for t in body.get("tools") or [] if isinstance(t, dict) and isinstance(t.get("type"), str)]
+    found: list[Extracted] = []
+    if files:
+        tool = next((t for t in tools if t["type"] == "file_search"), {})
+        stores = [s for s in tool.get("vector_store_ids") or [] if isinstance(s, str)] or [None]
+        found += [("file_search_calls", None, {"num_requests": files}, {"vector_store_id": s}) for s in stores]
+    if webs:
+        tool = next((t for t in tools if t["type"].startswith("web_search")), {})
+        level = tool.get("search_context_size") if isinstance(tool.get("search_context_size"), str) else "medium"
+        found.append(("web_search_calls", model, {"num_model_requests": 1, "num_requests": webs},
+                      {"context_level": level}))
+    return found
 
 
 def _embeddings(ctx: RequestContext, data: dict[str, Any]) -> Extracted:
@@ -219,11 +253,12 @@ class Meter:
         extracted = extract(ctx, data)
         if extracted is None:
             return
-        kind, model, counts, extra = extracted
         who = caller(ctx)
-        record = Record(at, kind, who.project_id, who.user_id, who.api_key_id, model, counts, **extra)
+        records = [Record(at, kind, who.project_id, who.user_id, who.api_key_id, model, counts, **extra)
+                   for kind, model, counts, extra in (extracted if isinstance(extracted, list) else [extracted])]
         with self.fake.state.lock:
-            self.ledger.add(record)
+            for record in records:
+                self.ledger.add(record)
 
 
 def _usage_event(raw: bytes) -> dict[str, Any] | None:

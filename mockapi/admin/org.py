@@ -1,4 +1,5 @@
-"""The one organization behind every key: its owner, projects, members, invites, admin keys and audit log.
+"""The one organization behind every key: its owner, projects, members, invites, admin keys, audit log, groups,
+roles and role assignments, certificates, spend alerts and data retention setting.
 
 Organization-level objects belong to no API key, so they live in ``state.shared`` (cleared by reset, like
 everything else) and are created on first use with an owner and a "Default project". The fake serves one
@@ -23,6 +24,27 @@ if TYPE_CHECKING:
 ORGANIZATION = "organization"
 ADMIN_PREFIX = "sk-admin-"
 OWNER_NAME, OWNER_EMAIL = "Mock Owner", "owner@example.com"  # chosen
+# The enum has no "standard" value; a new organization reads the document's example (chosen).
+ORG_RETENTION = "modified_abuse_monitoring"
+PROJECT_RETENTION = "organization_default"  # the document's example: the project follows the organization
+HOSTED_TOOLS = ("file_search", "web_search", "image_generation", "mcp", "code_interpreter")
+ORG_RESOURCE, PROJECT_RESOURCE = "api.organization", "api.project"  # roles' resource_type (the document's)
+# Predefined roles (name, description, permissions), named after the legacy roles the API already shows
+# (organization users: owner/reader; project members: owner/member). Permission names chosen (no real catalog is
+# published; a few are the document's examples, the others the scopes the real 403s name).
+ORG_PREDEFINED = [
+    ("owner", "Full access to the organization",
+     ["api.management.read", "api.management.write", "api.usage.read", "api.audit_logs.read", "api.groups.read",
+      "api.groups.write"]),
+    ("reader", "Read access to the organization", ["api.management.read", "api.usage.read", "api.groups.read"]),
+]
+PROJECT_PREDEFINED = [
+    ("owner", "Full access to the project",
+     ["api.model.request", "api.organization.projects.api_keys.read", "api.organization.projects.api_keys.write"]),
+    ("member", "Uses the project's models", ["api.model.request", "api.organization.projects.api_keys.read"]),
+]
+
+Assignments = Collection[dict[str, Any]]  # role id -> the role record (so a renamed role reads renamed)
 
 
 @dataclass
@@ -32,6 +54,26 @@ class Project:
     service_accounts: Collection[dict[str, Any]] = field(default_factory=Collection)
     api_keys: Collection[dict[str, Any]] = field(default_factory=Collection)
     rate_limits: Collection[dict[str, Any]] = field(default_factory=Collection)
+    roles: Collection[dict[str, Any]] = field(default_factory=Collection)  # predefined ones seeded on first use
+    groups: Collection[dict[str, Any]] = field(default_factory=Collection)  # group id -> project.group
+    user_roles: dict[str, Assignments] = field(default_factory=dict)
+    group_roles: dict[str, Assignments] = field(default_factory=dict)
+    spend_alerts: Collection[dict[str, Any]] = field(default_factory=Collection)
+    data_retention: str = PROJECT_RETENTION
+    hosted_tools: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(HOSTED_TOOLS, True))
+    # {"mode", "model_ids"}; None: no policy (every model allowed)
+    model_permissions: dict[str, Any] | None = None
+
+    @property
+    def id(self) -> str:
+        return str(self.obj["id"])
+
+
+@dataclass
+class Group:
+    obj: dict[str, Any]
+    users: Collection[dict[str, Any]] = field(default_factory=Collection)  # user id -> {"id", "added_at"}
+    roles: Assignments = field(default_factory=Collection)
 
     @property
     def id(self) -> str:
@@ -50,6 +92,16 @@ class Organization:
     audit_logs: Collection[dict[str, Any]] = field(default_factory=Collection)
     # key id -> the secret, so deleting a key by id revokes the secret too
     secrets: dict[str, str] = field(default_factory=dict)
+    groups: Collection[Group] = field(default_factory=Collection)
+    roles: Collection[dict[str, Any]] = field(default_factory=Collection)
+    user_roles: dict[str, Assignments] = field(default_factory=dict)
+    certificates: Collection[dict[str, Any]] = field(default_factory=Collection)
+    spend_alerts: Collection[dict[str, Any]] = field(default_factory=Collection)
+    data_retention: str = ORG_RETENTION
+    # The predefined project roles, the same in every project (seeded into each project's roles on first use).
+    project_roles: list[dict[str, Any]] = field(default_factory=list)
+    # Projects with a model or hosted tool policy: requests are checked only while this is not empty.
+    restricted: set[str] = field(default_factory=set)
 
 
 def organization(fake: Fake) -> Organization:
@@ -75,7 +127,34 @@ def _new_organization(fake: Fake) -> Organization:
     org.users.add(owner["id"], owner)
     org.projects.add(project.id, project)
     add_project_user(project, owner, "owner", now)
+    for name, description, permissions in ORG_PREDEFINED:
+        role = new_role(name, description, permissions, ORG_RESOURCE, None, now, predefined=True)
+        org.roles.add(role["id"], role)
+    org.project_roles = [new_role(name, description, permissions, PROJECT_RESOURCE, None, now, predefined=True)
+                         for name, description, permissions in PROJECT_PREDEFINED]
     return org
+
+
+def new_role(name: str, description: str | None, permissions: list[str], resource_type: str,
+             creator: dict[str, Any] | None, now: int, *, predefined: bool = False) -> dict[str, Any]:
+    """A role record: the public Role fields plus what role assignment listings add (created_by, ...)."""
+    return {
+        "object": "role", "id": new_id("role_"), "name": name, "description": description,
+        "permissions": permissions, "resource_type": resource_type, "predefined_role": predefined,
+        "created_at": None if predefined else now, "updated_at": None if predefined else now,
+        "created_by": None if creator is None else creator["id"],
+        "created_by_user_obj": None if creator is None else
+        {"id": creator["id"], "name": creator["name"], "email": creator["email"]},
+        "metadata": {},
+    }
+
+
+def project_roles(org: Organization, project: Project) -> Collection[dict[str, Any]]:
+    """A project's roles: the predefined ones (shared by every project) first, then its custom roles."""
+    if not len(project.roles):
+        for role in org.project_roles:
+            project.roles.add(role["id"], role)
+    return project.roles
 
 
 def new_project(name: str, now: int) -> Project:

@@ -40,6 +40,8 @@ DEFAULT_SPEECH = 15.00
 TRANSCRIPTION_PER_MINUTE = {"whisper-1": 0.006, "gpt-4o-transcribe": 0.006, "gpt-4o-mini-transcribe": 0.003}
 DEFAULT_TRANSCRIPTION = 0.006
 CODE_INTERPRETER_SESSION = 0.03  # per container (1 GB)
+FILE_SEARCH_PER_THOUSAND = 2.50  # tool calls (Responses' file_search)
+WEB_SEARCH_PER_THOUSAND = 10.00  # tool calls (Responses' web_search; search content tokens not charged apart)
 
 
 def _listed(model: str | None, table: dict[str, object], default: str) -> str:

@@ -16,6 +16,18 @@ INSTRUCT_MODEL = "gpt-3.5-turbo-instruct"
 EMBEDDING_MODEL = "text-embedding-3-small"
 FINE_TUNE_MODEL = "gpt-4o-mini-2024-07-18"
 
+# A self-signed test certificate (EC P-256, CN "mockapi test", valid 2025-01-01 to 2035-01-01): made for these
+# scenarios, it secures nothing.
+TEST_CERTIFICATE = """-----BEGIN CERTIFICATE-----
+MIIBFjCBvQICEAAwCgYIKoZIzj0EAwIwFzEVMBMGA1UEAwwMbW9ja2FwaSB0ZXN0
+MB4XDTI1MDEwMTAwMDAwMFoXDTM1MDEwMTAwMDAwMFowFzEVMBMGA1UEAwwMbW9j
+a2FwaSB0ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE5XGrfYgK0U2uRYN4
+I6JnKoNamKgqKMJixpzVwFECWSN3EO8KpF3ZepfZkbERBHY69U7FgcCeI+2qGQ1h
++BtOGTAKBggqhkjOPQQDAgNIADBFAiAaue+61aeWLecwPcvLC0zAgPZ/mhBiqTrV
+hMAjv4QzjwIhALg9HXYAC0iIvWtp/WleVJ6PVIkuv/LVD326JM4KdE9Q
+-----END CERTIFICATE-----
+"""
+
 
 def wait_until(fetch: Callable[[], T], done: Callable[[T], bool], patience: float, what: str = "") -> T:
     """Call ``fetch`` until ``done`` says so (short sleeps, growing to 1 s), at most ``patience`` seconds."""

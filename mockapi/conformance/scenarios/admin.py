@@ -1,11 +1,15 @@
-"""The Administration API (/organization/...) with an admin key: usage and costs read back after a few billable
-calls. On the real service usage shows up minutes later, so only the fake is held to exact counts."""
+"""The Administration API (/organization/... and /projects/...) with an admin key: usage and costs read back after
+a few billable calls (on the real service usage shows up minutes later, so only the fake is held to exact counts);
+projects, members, invites and keys; certificates, groups, roles and their assignments, spend alerts, data
+retention and a project's permissions, each created, read, changed and removed again."""
 
 from __future__ import annotations
 
 import time
 
 import pytest
+
+from mockapi.conformance.scenarios._util import TEST_CERTIFICATE
 
 SDK_ONLY = "the reference client has no Administration API"
 
@@ -20,7 +24,7 @@ def scenario_usage_and_costs(api, target, token) -> None:
     page = usage.completions(start_time=start, bucket_width="1h", group_by=["model"], limit=2)
     assert page.object == "page" and page.data and page.data[0].object == "bucket"
     for name in ("embeddings", "moderations", "images", "audio_speeches", "audio_transcriptions",
-                 "vector_stores", "code_interpreter_sessions"):
+                 "vector_stores", "code_interpreter_sessions", "file_search_calls", "web_search_calls"):
         listed = getattr(usage, name)(start_time=start, bucket_width="1d", limit=1)
         assert listed.object == "page" and len(listed.data) == 1, name
     costs = usage.costs(start_time=start, group_by=["line_item"], limit=1)
@@ -97,3 +101,126 @@ def scenario_accepted_invitee_can_be_removed(api, control, token) -> None:
     assert org.invites.retrieve(invite.id).status == "accepted"
     assert org.users.retrieve(user["id"]).email == invite.email
     assert org.users.delete(user["id"]).deleted
+
+
+ALERT = {"threshold_amount": 100_000, "currency": "USD", "interval": "month",
+         "notification_channel": {"type": "email", "recipients": ["finance@example.com"]}}
+
+
+@pytest.mark.sdk_only(SDK_ONLY)
+def scenario_certificates(api, token) -> None:
+    org = api.admin.organization
+    cert = org.certificates.create(certificate=TEST_CERTIFICATE, name=f"conformance-{token}")
+    assert cert.object == "certificate" and cert.certificate_details.expires_at > cert.certificate_details.valid_at
+    assert org.certificates.retrieve(cert.id, include=["content"]).certificate_details.content
+    assert org.certificates.update(cert.id, name=f"conformance-{token}-2").name.endswith("-2")
+    assert cert.id in {c.id for c in org.certificates.list(limit=100)}
+    activated = org.certificates.activate(certificate_ids=[cert.id])
+    assert [c.active for c in activated.data] == [True]
+    assert org.certificates.deactivate(certificate_ids=[cert.id]).data[0].active is False
+    project = org.projects.create(name=f"conformance-certs-{token}")
+    assert org.projects.certificates.activate(project.id, certificate_ids=[cert.id]).data[0].active
+    listed = {c.id: c for c in org.projects.certificates.list(project.id, limit=100)}
+    assert listed[cert.id].active and listed[cert.id].object == "organization.project.certificate"
+    assert org.projects.certificates.deactivate(project.id, certificate_ids=[cert.id]).data[0].active is False
+    assert org.certificates.delete(cert.id).id == cert.id
+    org.projects.archive(project.id)
+
+
+@pytest.mark.sdk_only(SDK_ONLY)
+def scenario_groups_and_their_members(api, token) -> None:
+    org = api.admin.organization
+    group = org.groups.create(name=f"conformance-{token}")
+    assert org.groups.retrieve(group.id).name == group.name
+    assert org.groups.update(group.id, name=f"conformance-{token}-2").name.endswith("-2")
+    assert group.id in {g.id for g in org.groups.list(limit=1000)}
+    owner = org.users.list().data[0]
+    added = org.groups.users.create(group.id, user_id=owner.id)
+    assert (added.user_id, added.group_id) == (owner.id, group.id)
+    assert owner.id in {u.id for u in org.groups.users.list(group.id)}
+    assert org.groups.users.retrieve(owner.id, group_id=group.id).id == owner.id
+    assert org.groups.users.delete(owner.id, group_id=group.id).deleted
+    assert org.groups.delete(group.id).deleted
+
+
+@pytest.mark.sdk_only(SDK_ONLY)
+def scenario_roles_and_assignments(api, token) -> None:
+    org = api.admin.organization
+    role = org.roles.create(role_name=f"conformance-{token}", permissions=["api.groups.read"])
+    assert role.object == "role" and not role.predefined_role
+    assert org.roles.retrieve(role.id).name == role.name
+    updated = org.roles.update(role.id, permissions=["api.groups.read", "api.groups.write"], description="test")
+    assert updated.permissions == ["api.groups.read", "api.groups.write"]
+    assert role.id in {r.id for r in org.roles.list()}
+    owner = org.users.list().data[0]
+    assert org.users.roles.create(owner.id, role_id=role.id).role.id == role.id
+    assert role.id in {r.id for r in org.users.roles.list(owner.id)}
+    assert org.users.roles.retrieve(role.id, user_id=owner.id).name == role.name
+    assert org.users.roles.delete(role.id, user_id=owner.id).deleted
+    group = org.groups.create(name=f"conformance-roles-{token}")
+    assert org.groups.roles.create(group.id, role_id=role.id).group.id == group.id
+    assert [r.id for r in org.groups.roles.list(group.id)] == [role.id]
+    assert org.groups.roles.retrieve(role.id, group_id=group.id).id == role.id
+    assert org.groups.roles.delete(role.id, group_id=group.id).deleted
+    org.groups.delete(group.id)
+    assert org.roles.delete(role.id).deleted
+
+
+@pytest.mark.sdk_only(SDK_ONLY)
+def scenario_project_groups_and_roles(api, token) -> None:
+    org = api.admin.organization
+    project = org.projects.create(name=f"conformance-rbac-{token}")
+    role = org.projects.roles.create(project.id, role_name=f"conformance-{token}", permissions=["api.model.request"])
+    assert role.resource_type == "api.project"
+    assert org.projects.roles.retrieve(role.id, project_id=project.id).name == role.name
+    assert org.projects.roles.update(role.id, project_id=project.id, description="test").description == "test"
+    assert role.id in {r.id for r in org.projects.roles.list(project.id)}
+    group = org.groups.create(name=f"conformance-project-{token}")
+    granted = org.projects.groups.create(project.id, group_id=group.id, role=role.id)
+    assert (granted.group_id, granted.project_id) == (group.id, project.id)
+    assert org.projects.groups.retrieve(group.id, project_id=project.id).group_name == group.name
+    assert group.id in {g.group_id for g in org.projects.groups.list(project.id)}
+    assert role.id in {r.id for r in org.projects.groups.roles.list(group.id, project_id=project.id)}
+    assert org.projects.groups.roles.retrieve(role.id, project_id=project.id, group_id=group.id).id == role.id
+    assert org.projects.groups.roles.delete(role.id, project_id=project.id, group_id=group.id).deleted
+    assert org.projects.groups.roles.create(group.id, project_id=project.id, role_id=role.id).role.id == role.id
+    owner = org.users.list().data[0]
+    if owner.id not in {u.id for u in org.projects.users.list(project.id)}:  # the fake adds the creator
+        org.projects.users.create(project.id, user_id=owner.id, role="owner")
+    assert org.projects.users.roles.create(owner.id, project_id=project.id, role_id=role.id).user.id == owner.id
+    assert role.id in {r.id for r in org.projects.users.roles.list(owner.id, project_id=project.id)}
+    assert org.projects.users.roles.retrieve(role.id, project_id=project.id, user_id=owner.id).id == role.id
+    assert org.projects.users.roles.delete(role.id, project_id=project.id, user_id=owner.id).deleted
+    assert org.projects.groups.delete(group.id, project_id=project.id).deleted
+    assert org.projects.roles.delete(role.id, project_id=project.id).deleted
+    org.groups.delete(group.id)
+    org.projects.archive(project.id)
+
+
+@pytest.mark.sdk_only(SDK_ONLY)
+def scenario_spend_alerts_retention_and_permissions(api, token) -> None:
+    org = api.admin.organization
+    alert = org.spend_alerts.create(**ALERT)
+    assert alert.object == "organization.spend_alert" and alert.threshold_amount == 100_000
+    assert alert.id in {a.id for a in org.spend_alerts.list(limit=100)}
+    assert org.spend_alerts.update(alert.id, **{**ALERT, "threshold_amount": 150_000}).threshold_amount == 150_000
+    assert org.spend_alerts.delete(alert.id).deleted
+    retention = org.data_retention.retrieve()
+    assert org.data_retention.update(retention_type=retention.type).type == retention.type  # unchanged
+    project = org.projects.create(name=f"conformance-settings-{token}")
+    alert = org.projects.spend_alerts.create(project.id, **ALERT)
+    assert alert.object == "project.spend_alert"
+    assert alert.id in {a.id for a in org.projects.spend_alerts.list(project.id)}
+    assert org.projects.spend_alerts.update(alert.id, project_id=project.id, **ALERT).id == alert.id
+    assert org.projects.spend_alerts.delete(alert.id, project_id=project.id).deleted
+    assert org.projects.data_retention.retrieve(project.id).object == "project.data_retention"
+    assert org.projects.data_retention.update(project.id, retention_type="organization_default").type \
+        == "organization_default"
+    tools = org.projects.hosted_tool_permissions.retrieve(project.id)
+    assert tools.web_search.enabled is not None
+    assert org.projects.hosted_tool_permissions.update(project.id, mcp={"enabled": False}).mcp.enabled is False
+    assert org.projects.model_permissions.retrieve(project.id).object == "project.model_permissions"
+    policy = org.projects.model_permissions.update(project.id, mode="allow_list", model_ids=["gpt-4o-mini"])
+    assert (policy.mode, policy.api_model_ids) == ("allow_list", ["gpt-4o-mini"])
+    assert org.projects.model_permissions.delete(project.id).deleted
+    org.projects.archive(project.id)

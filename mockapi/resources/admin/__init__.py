@@ -1,4 +1,5 @@
-"""The Administration API (``/organization/...``), one module per family like the SDK's ``admin.organization``.
+"""The Administration API (``/organization/...`` and ``/projects/{project_id}/...``), one module per family like
+the SDK's ``admin.organization``.
 
 Every route answers admin keys only (``mockapi.admin.org.require_admin``, with the scope the real 403 names).
 """
@@ -9,14 +10,15 @@ from collections.abc import Callable
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from mockapi.admin import meter
+from mockapi.admin import meter, policy
 from mockapi.admin.org import require_admin
 from mockapi.context import RequestContext
 
 if TYPE_CHECKING:
     from mockapi.fake import Fake
 
-FAMILIES = ["usage", "audit_logs", "projects", "members"]
+FAMILIES = ["usage", "audit_logs", "projects", "members", "certificates", "roles", "role_assignments", "groups",
+            "spend_alerts", "policies"]
 
 Handler = Callable[[RequestContext], Any]
 
@@ -34,5 +36,6 @@ def admin_only(scope: str, handler: Handler) -> Handler:
 
 def install(fake: Fake) -> None:
     meter.install(fake)
+    policy.install(fake)
     for name in FAMILIES:
         import_module(f"mockapi.resources.admin.{name}").install(fake)

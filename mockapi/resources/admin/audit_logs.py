@@ -25,14 +25,17 @@ def install(fake: Fake) -> None:
     fake.router.add("GET", "/organization/audit_logs", admin_only(SCOPE, list_audit_logs))
 
 
-def record(ctx: RequestContext, event: str, resource_id: str, project: Project | None = None, *,
-           data: dict[str, Any] | None = None, changes: dict[str, Any] | None = None) -> None:
+def record(ctx: RequestContext, event: str, resource_id: str | None, project: Project | None = None, /, *,
+           data: dict[str, Any] | None = None, changes: dict[str, Any] | None = None, **details: Any) -> None:
+    """One entry; ``details`` are the event's own top-level fields where the document gives it some
+    (``role.created``'s ``role_name``, ``certificates.activated``'s ``certificates``, which has no ``id``)."""
     org = organization(ctx.fake)
-    payload: dict[str, Any] = {"id": resource_id}
+    payload: dict[str, Any] = {} if resource_id is None else {"id": resource_id}
     if data is not None:
         payload["data"] = data
     if changes is not None:
         payload["changes_requested"] = changes
+    payload.update(details)
     entry: dict[str, Any] = {
         "id": new_id("audit_log-"), "type": event, "effective_at": ctx.now,
         "actor": {"type": "api_key", "api_key": {"id": key_id(ctx.fake, ctx.api_key), "type": "user",
@@ -54,7 +57,8 @@ def list_audit_logs(ctx: RequestContext) -> dict[str, Any]:
     def keep(entry: dict[str, Any]) -> bool:
         user = entry["actor"]["api_key"]["user"]
         facts = {"project_ids": entry.get("project", {}).get("id"), "event_types": entry["type"],
-                 "actor_ids": user["id"], "actor_emails": user["email"], "resource_ids": entry[entry["type"]]["id"]}
+                 "actor_ids": user["id"], "actor_emails": user["email"],
+                 "resource_ids": entry[entry["type"]].get("id")}
         if any(values and facts[name] not in values for name, values in wanted.items()):
             return False
         return all(compare(entry["effective_at"], value) for compare, value in bounds)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from mockapi import errors
 from mockapi.admin.org import Organization, add_project_user, issue, organization, redact, revoke
+from mockapi.admin.rbac import forget_user
 from mockapi.common import deleted, find, paginate, required, typed
 from mockapi.config import KeyInfo
 from mockapi.context import RequestContext
@@ -53,12 +54,12 @@ def list_users(ctx: RequestContext) -> dict[str, Any]:
 
 
 def retrieve_user(ctx: RequestContext) -> dict[str, Any]:
-    return _user(organization(ctx.fake), ctx.params["user_id"])
+    return user_of(organization(ctx.fake), ctx.params["user_id"])
 
 
 def modify_user(ctx: RequestContext) -> dict[str, Any]:
     org = organization(ctx.fake)
-    user = _user(org, ctx.params["user_id"])
+    user = user_of(org, ctx.params["user_id"])
     role = typed(ctx.body, "role", str)
     if role is not None:
         if role not in USER_ROLES:
@@ -71,11 +72,12 @@ def modify_user(ctx: RequestContext) -> dict[str, Any]:
 
 def delete_user(ctx: RequestContext) -> dict[str, Any]:
     org = organization(ctx.fake)
-    user = _user(org, ctx.params["user_id"])
+    user = user_of(org, ctx.params["user_id"])
     _keep_an_owner(org, user, None)
     org.users.remove(user["id"])
     for project in org.projects.values():
         project.users.remove(user["id"])
+    forget_user(org, user["id"])  # their groups and role assignments
     record(ctx, "user.deleted", user["id"])
     return deleted(user["id"], "organization.user.deleted")
 
@@ -86,7 +88,7 @@ def _keep_an_owner(org: Organization, user: dict[str, Any], role: str | None) ->
         raise errors.invalid_request("The organization must keep at least one owner.", param="user_id")
 
 
-def _user(org: Organization, user_id: str) -> dict[str, Any]:
+def user_of(org: Organization, user_id: str) -> dict[str, Any]:
     return find(org.users, user_id, "User", "user_id")  # wording chosen
 
 

@@ -74,11 +74,11 @@ def list_projects(ctx: RequestContext) -> dict[str, Any]:
 
 
 def retrieve(ctx: RequestContext) -> dict[str, Any]:
-    return _project(ctx).obj
+    return project_of(ctx).obj
 
 
 def modify(ctx: RequestContext) -> dict[str, Any]:
-    project = _active(ctx)
+    project = active_project(ctx)
     name = typed(ctx.body, "name", str)
     if name is not None:
         project.obj["name"] = _name(ctx.body)
@@ -89,7 +89,7 @@ def modify(ctx: RequestContext) -> dict[str, Any]:
 
 
 def archive(ctx: RequestContext) -> dict[str, Any]:
-    project = _project(ctx)
+    project = project_of(ctx)
     org = organization(ctx.fake)
     if project.id == org.default_project:  # wording chosen; the dashboard cannot archive it either
         raise errors.invalid_request("The default project cannot be archived.", param="project_id")
@@ -108,13 +108,13 @@ def _name(body: dict[str, Any]) -> str:
     return name
 
 
-def _project(ctx: RequestContext) -> Project:
+def project_of(ctx: RequestContext) -> Project:
     projects = organization(ctx.fake).projects
     return find(projects, ctx.params["project_id"], "Project", "project_id")  # wording chosen (no real capture)
 
 
-def _active(ctx: RequestContext) -> Project:
-    project = _project(ctx)
+def active_project(ctx: RequestContext) -> Project:
+    project = project_of(ctx)
     if project.obj["archived_at"] is not None:  # wording chosen
         raise errors.invalid_request(f"Project {project.id} is archived and cannot be changed.", param="project_id")
     return project
@@ -124,7 +124,7 @@ def _active(ctx: RequestContext) -> Project:
 
 
 def add_user(ctx: RequestContext) -> dict[str, Any]:
-    project = _active(ctx)
+    project = active_project(ctx)
     role = _role(ctx.body, PROJECT_ROLES)
     org = organization(ctx.fake)
     user_id, email = typed(ctx.body, "user_id", str), typed(ctx.body, "email", str)
@@ -145,16 +145,16 @@ def add_user(ctx: RequestContext) -> dict[str, Any]:
 
 
 def list_users(ctx: RequestContext) -> dict[str, Any]:
-    return paginate(ctx, _project(ctx).users, lambda u: u, default_order="asc")
+    return paginate(ctx, project_of(ctx).users, lambda u: u, default_order="asc")
 
 
 def retrieve_user(ctx: RequestContext) -> dict[str, Any]:
-    return _member(_project(ctx), ctx.params["user_id"])
+    return member_of(project_of(ctx), ctx.params["user_id"])
 
 
 def modify_user(ctx: RequestContext) -> dict[str, Any]:
-    project = _active(ctx)
-    member = _member(project, ctx.params["user_id"])
+    project = active_project(ctx)
+    member = member_of(project, ctx.params["user_id"])
     role = typed(ctx.body, "role", str)
     if role is not None:
         member["role"] = _role(ctx.body, PROJECT_ROLES)
@@ -163,14 +163,15 @@ def modify_user(ctx: RequestContext) -> dict[str, Any]:
 
 
 def remove_user(ctx: RequestContext) -> dict[str, Any]:
-    project = _active(ctx)
-    member = _member(project, ctx.params["user_id"])
+    project = active_project(ctx)
+    member = member_of(project, ctx.params["user_id"])
     project.users.remove(member["id"])
+    project.user_roles.pop(member["id"], None)  # and the project roles assigned to them
     record(ctx, "user.deleted", member["id"], project)
     return deleted(member["id"], "organization.project.user.deleted")
 
 
-def _member(project: Project, user_id: str) -> dict[str, Any]:
+def member_of(project: Project, user_id: str) -> dict[str, Any]:
     found = project.users.get(user_id)
     if found is None:  # wording chosen
         raise errors.APIError(404, f"User with id '{user_id}' not found in project {project.id}.", param="user_id")
@@ -188,7 +189,7 @@ def _role(body: dict[str, Any], roles: list[str]) -> str:
 
 
 def create_service_account(ctx: RequestContext) -> dict[str, Any]:
-    project = _active(ctx)
+    project = active_project(ctx)
     name = required(ctx.body, "name", str)
     account = {"object": "organization.project.service_account", "id": new_id("svc_acct_"), "name": name,
                "role": "member", "created_at": ctx.now}
@@ -212,15 +213,15 @@ def _public(account: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_service_accounts(ctx: RequestContext) -> dict[str, Any]:
-    return paginate(ctx, _project(ctx).service_accounts, lambda a: a, default_order="asc")
+    return paginate(ctx, project_of(ctx).service_accounts, lambda a: a, default_order="asc")
 
 
 def retrieve_service_account(ctx: RequestContext) -> dict[str, Any]:
-    return _service_account(_project(ctx), ctx.params["service_account_id"])
+    return _service_account(project_of(ctx), ctx.params["service_account_id"])
 
 
 def modify_service_account(ctx: RequestContext) -> dict[str, Any]:
-    project = _active(ctx)
+    project = active_project(ctx)
     account = _service_account(project, ctx.params["service_account_id"])
     name = typed(ctx.body, "name", str)
     role = _role(ctx.body, PROJECT_ROLES) if ctx.body.get("role") is not None else None
@@ -233,7 +234,7 @@ def modify_service_account(ctx: RequestContext) -> dict[str, Any]:
 
 
 def delete_service_account(ctx: RequestContext) -> dict[str, Any]:
-    project = _active(ctx)
+    project = active_project(ctx)
     account = _service_account(project, ctx.params["service_account_id"])
     org = organization(ctx.fake)
     for key in [k for k in project.api_keys.values() if _owner_id(k) == account["id"]]:
@@ -254,15 +255,15 @@ def _owner_id(key: dict[str, Any]) -> str | None:
 
 
 def list_api_keys(ctx: RequestContext) -> dict[str, Any]:
-    return paginate(ctx, _project(ctx).api_keys, lambda k: k, default_order="asc")
+    return paginate(ctx, project_of(ctx).api_keys, lambda k: k, default_order="asc")
 
 
 def retrieve_api_key(ctx: RequestContext) -> dict[str, Any]:
-    return _api_key(_project(ctx), ctx.params["api_key_id"])
+    return _api_key(project_of(ctx), ctx.params["api_key_id"])
 
 
 def delete_api_key(ctx: RequestContext) -> dict[str, Any]:
-    project = _project(ctx)
+    project = project_of(ctx)
     # Service accounts' keys too; the account stays (the SDK's docstring for this operation).
     key = _api_key(project, ctx.params["api_key_id"])
     project.api_keys.remove(key["id"])
@@ -279,13 +280,13 @@ def _api_key(project: Project, key_id: str) -> dict[str, Any]:
 
 
 def list_rate_limits(ctx: RequestContext) -> dict[str, Any]:
-    project = _project(ctx)
+    project = project_of(ctx)
     _seed_rate_limits(project)
     return paginate(ctx, project.rate_limits, lambda r: r, default_limit=100, default_order="asc")
 
 
 def update_rate_limit(ctx: RequestContext) -> dict[str, Any]:
-    project = _active(ctx)
+    project = active_project(ctx)
     _seed_rate_limits(project)
     rate_limit_id = ctx.params["rate_limit_id"]
     found = find(project.rate_limits, rate_limit_id, "Rate limit", "rate_limit_id")  # wording chosen

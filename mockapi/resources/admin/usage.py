@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 SCOPE = "api.usage.read"
 METERED = ["completions", "embeddings", "moderations", "images", "audio_speeches", "audio_transcriptions",
-           "code_interpreter_sessions"]
+           "code_interpreter_sessions", "file_search_calls", "web_search_calls"]
 
 
 def install(fake: Fake) -> None:
