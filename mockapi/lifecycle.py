@@ -111,6 +111,7 @@ class LifecycleService(Generic[T, R]):
             fake.dispatcher.interceptors.append(catch_up)
             self.webhooks.settlers.append(catch_up.settle_everyone)
         catch_up.services.append(self)
+        self._catch_up: CatchUp = catch_up
 
     @property
     def webhooks(self) -> WebhookService:
@@ -240,10 +241,12 @@ class LifecycleService(Generic[T, R]):
                     self.rules.remove(rule)
         return durations, holds, fail
 
-    def _track(self, ns: Namespace, found: T) -> None:
-        ns.collection(self.COLLECTION).add(found.id, found)
+    def _track(self, ns: Namespace, found: T, **index: Any) -> None:
+        """A new object: listed (with the collection's ``index`` keys), active, steerable."""
+        ns.collection(self.COLLECTION).add(found.id, found, **index)
         ns.slots.setdefault(self.ACTIVE, {})[found.id] = found
         self.index[found.id] = found
+        self._catch_up.active += 1
 
     def settle(self, found: T, now: float | None = None) -> None:
         """Perform every transition (and the work within a phase) that became due up to ``now``."""
@@ -282,7 +285,10 @@ class LifecycleService(Generic[T, R]):
     def _retire(self, found: T) -> None:
         """No longer active: ended (its webhook event goes out) or deleted."""
         active = self.fake.state.namespace(found.owner).slots.get(self.ACTIVE) or {}
-        if active.pop(found.id, None) is not None and found.status in self.EVENTS:
+        if active.pop(found.id, None) is None:
+            return
+        self._catch_up.active -= 1
+        if found.status in self.EVENTS:
             self.webhooks.emit(found.owner, self.EVENTS[found.status], {"id": found.id})
 
     # -- transitions (the subclass's) ---------------------------------------------
@@ -312,9 +318,18 @@ class CatchUp:
     def __init__(self, fake: Fake) -> None:
         self.fake = fake
         self.services: list[LifecycleService[Any, Any]] = []
+        # Unfinished objects of every owner and service: while there are none (most requests), a request pays
+        # one attribute read here.
+        self.active = 0
+        fake.state.on_reset(self._reset)
+
+    def _reset(self) -> None:
+        self.active = 0
 
     def settle_everyone(self, now: float) -> None:
         """Every owner's unfinished objects, brought up to ``now`` (the webhook thread's tick)."""
+        if not self.active:
+            return
         for ns in self.fake.state.namespaces():
             for service in self.services:
                 if ns.slots.get(service.ACTIVE):
@@ -322,6 +337,8 @@ class CatchUp:
                         service.settle_owner(ns, now)
 
     def __call__(self, ctx: RequestContext, route: Route) -> None:
+        if not self.active:
+            return
         ns = ctx.ns
         slots = ns.slots
         for service in self.services:

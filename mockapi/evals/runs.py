@@ -111,9 +111,7 @@ class EvalRunService(LifecycleService[EvalRun, EvalRunRule]):
         found = EvalRun(obj, ns.owner, api_key, Timeline.start("queued", durations, now, holds), criteria, rows,
                         fail)  # fmt: skip
         found.per_criterion = {c["id"]: [0, 0] for c in criteria}
-        ns.collection(RUNS).add(run_id, found, eval=eval_obj["id"])
-        ns.slots.setdefault(self.ACTIVE, {})[run_id] = found
-        self.index[run_id] = found
+        self._track(ns, found, eval=eval_obj["id"])
         return found
 
     def cancel(self, found: EvalRun) -> None:
