@@ -25,3 +25,11 @@ def receiver() -> Iterator[Receiver]:
     found = Receiver()
     yield found
     found.close()
+
+
+@pytest.fixture
+def admin(mockapi):
+    """The official SDK's ``admin.organization`` with an admin key (the Administration API's tests)."""
+    client = mockapi.openai_client(admin_api_key="sk-admin-test", _strict_response_validation=True)
+    yield client.admin.organization
+    client.close()

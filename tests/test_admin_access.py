@@ -26,13 +26,6 @@ sNwP
 HEADERS = {"Authorization": "Bearer sk-admin-test"}
 
 
-@pytest.fixture
-def admin(mockapi):
-    client = mockapi.openai_client(admin_api_key="sk-admin-test", _strict_response_validation=True)
-    yield client.admin.organization
-    client.close()
-
-
 def _join(admin, http, email: str) -> str:
     """A second organization member: invited, then accepted through the control plane."""
     invite = admin.invites.create(email=email, role="reader")

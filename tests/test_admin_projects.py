@@ -11,13 +11,6 @@ import pytest
 manual = pytest.mark.mockapi(manual_clock=True)
 
 
-@pytest.fixture
-def admin(mockapi):
-    client = mockapi.openai_client(admin_api_key="sk-admin-test", _strict_response_validation=True)
-    yield client.admin.organization
-    client.close()
-
-
 def test_projects_lifecycle(admin) -> None:
     [default] = admin.projects.list().data
     assert (default.name, default.status, default.archived_at) == ("Default project", "active", None)

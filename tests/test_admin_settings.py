@@ -12,13 +12,6 @@ ALERT = {"threshold_amount": 100_000, "currency": "USD", "interval": "month",
 HEADERS = {"Authorization": "Bearer sk-admin-test"}
 
 
-@pytest.fixture
-def admin(mockapi):
-    client = mockapi.openai_client(admin_api_key="sk-admin-test", _strict_response_validation=True)
-    yield client.admin.organization
-    client.close()
-
-
 def _chat(client, model: str = "gpt-4o-mini"):
     return client.chat.completions.create(model=model, messages=[{"role": "user", "content": "hi"}])
 

@@ -12,13 +12,6 @@ manual = pytest.mark.mockapi(manual_clock=True)
 HOUR, DAY = 3600, 86400
 
 
-@pytest.fixture
-def admin(mockapi):
-    client = mockapi.openai_client(admin_api_key="sk-admin-test", _strict_response_validation=True)
-    yield client.admin.organization
-    client.close()
-
-
 def _chat(client, text: str, model: str = "gpt-4o-mini"):
     return client.chat.completions.create(model=model, messages=[{"role": "user", "content": text}])
 
