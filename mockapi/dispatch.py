@@ -28,6 +28,7 @@ from starlette.types import Message, Receive, Scope, Send
 from mockapi import errors, multipart
 from mockapi.context import RequestContext, UploadedFile
 from mockapi.ids import request_id as new_request_id
+from mockapi.routing import FORM as FORM_MEDIA
 from mockapi.routing import Route
 from mockapi.streaming import COALESCE, EventStream, SSEEvent, frames
 
@@ -271,6 +272,14 @@ class Dispatcher:
             ctx.body = op.coerce_form(fields) if op is not None else _flatten(fields)
             if validate:
                 op.validate_body(ctx.body, "multipart/form-data")  # file parts checked as binary stand-ins
+        elif mode == "form":
+            raw = await _receive_body(receive, MAX_JSON_BYTES, _json_too_large)
+            fields: dict[str, list[str]] = {}
+            for name, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
+                fields.setdefault(name, []).append(value)
+            ctx.body = op.coerce_form(fields) if op is not None else _flatten(fields)
+            if validate:
+                op.validate_body(ctx.body, FORM_MEDIA)
         elif mode == "raw":
             data = await _receive_body(receive, MAX_JSON_BYTES, _json_too_large)  # a text body: the JSON limit
             try:

@@ -19,6 +19,7 @@ Handler = Callable[["RequestContext"], Any]
 # A body mode for operations the spec declares with both media types (POST /images/edits): the request's
 # Content-Type picks the reader and the schema it is validated against.
 JSON_OR_MULTIPART = "json|multipart"
+FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass
@@ -39,12 +40,15 @@ class Route:
     name: str = ""
 
     def body_for(self, content_type: str) -> str:
-        """How a request with this Content-Type is read: "json", "multipart", "raw" or "none".
+        """How a request with this Content-Type is read: "json", "multipart", "form", "raw" or "none".
 
         A route taking both reads JSON only when it is sent as JSON, so anything else still gets the
         multipart route's Content-Type error."""
         if self.raw_media is not None and content_type.split(";")[0].strip().lower() == self.raw_media:
             return "raw"
+        if self.body == "json" and content_type[:33].lower() == FORM and self.operation is not None and (
+                FORM in self.operation.request_content_types):  # fmt: skip
+            return "form"  # the three operations that declare a urlencoded body too (POST /responses/compact...)
         if self.body != JSON_OR_MULTIPART:
             return self.body
         return "json" if content_type.split(";")[0].strip().lower() == "application/json" else "multipart"

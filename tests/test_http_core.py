@@ -150,3 +150,17 @@ async def test_a_client_gone_mid_body_stores_nothing_and_is_journaled(mockapi) -
     assert sent[0]["status"] == 400
     assert mockapi.journal.entries()[-1].status == 400
     assert mockapi.openai_client(api_key="sk-a").files.list().data == []
+
+
+def test_urlencoded_bodies_where_the_document_declares_them(http) -> None:
+    """POST /responses/input_tokens, /responses/compact and /skills/{id} also declare
+    application/x-www-form-urlencoded (found by contract fuzzing: they were refused as bad JSON)."""
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    counted = http.post("/v1/responses/input_tokens", content="model=gpt-5.4&input=Hello+there", headers=form)
+    assert counted.status_code == 200 and counted.json()["input_tokens"] > 0
+    compacted = http.post("/v1/responses/compact", content="model=gpt-5.4&input=Hello", headers=form)
+    assert compacted.status_code == 200 and compacted.json()["object"] == "response.compaction"
+    bad = http.post("/v1/responses/input_tokens", content="model=gpt-5.4&input=x&personality=" + "p" * 65, headers=form)
+    assert bad.status_code == 400 and bad.json()["error"]["param"] == "personality"
+    elsewhere = http.post("/v1/responses", content="model=gpt-5.4&input=hi", headers=form)
+    assert elsewhere.status_code == 400 and "parse the JSON body" in elsewhere.json()["error"]["message"]
