@@ -327,3 +327,13 @@ def test_the_thread_ends_with_its_fake(receiver) -> None:
         if not thread.is_alive():
             break
     assert not thread.is_alive()
+
+
+@pytest.mark.mockapi(journal_size=3)
+def test_deliveries_kept_for_reading_are_bounded(mockapi, openai_client, receiver) -> None:
+    endpoint = subscribe(openai_client, receiver, "batch.completed")
+    for _ in range(5):
+        openai_client.webhooks.test(endpoint.id, event_type="batch.completed")
+    kept = mockapi.webhooks.deliveries()
+    assert len(receiver.received) == 5 and len(kept) == 3
+    assert [d["id"] for d in kept] == [h["webhook-id"] for h, _ in receiver.received[-3:]]

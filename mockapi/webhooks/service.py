@@ -160,7 +160,14 @@ class WebhookService:
         with self._cond:
             self._deliveries += queued
             self._pending += queued
+            self._trim()
         return queued
+
+    def _trim(self) -> None:
+        """Keep the newest ``journal_size`` deliveries for reading back (those still pending stay queued)."""
+        excess = len(self._deliveries) - self.fake.config.journal_size
+        if excess > 0:
+            del self._deliveries[:excess]
 
     def send_test(self, endpoint: Endpoint, type: str) -> tuple[int | None, str | None]:
         """``POST /webhook_endpoints/{id}/test``: a sample event, sent once now (no retry; to be called with no
@@ -169,6 +176,7 @@ class WebhookService:
         delivery = Delivery(new_id("wh_"), endpoint, event, orjson.dumps(event), first=0.0, due=0.0)
         with self._cond:
             self._deliveries.append(delivery)
+            self._trim()
         self._attempt(delivery, retry=False)
         attempt = delivery.attempts[-1]
         return attempt["status_code"], attempt["error"]
@@ -176,7 +184,8 @@ class WebhookService:
     # -- what tests read ------------------------------------------------------------------------
 
     def deliveries(self, type: str | None = None) -> list[dict[str, Any]]:
-        """Every delivery so far (each with its attempts), oldest first; only events of ``type`` if given."""
+        """The deliveries so far (the newest ``journal_size``), each with its attempts, oldest first; only events
+        of ``type`` if given."""
         with self._cond:
             return [d.describe() for d in self._deliveries if type is None or d.event["type"] == type]
 
