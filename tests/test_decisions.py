@@ -93,6 +93,8 @@ def test_message_and_tool_inputs(mockapi, openai_client) -> None:
         ({"questions": [{"type": "ranking", "instructions": "x"}]}, 400, "questions[0].type"),
         ({"input": [{"role": "tool", "content": "x"}]}, 400, "input[0]"),
         ({"safety_identifier": "s" * 65}, 400, "safety_identifier"),
+        ({"input": [{"role": "user", "content": [{"type": "input_image", "image_url": "receipt.png"}]}]}, 400,
+         "input[0].content[0].image_url"),
     ],
 )
 def test_bad_requests(openai_client, change: dict, status: int, param: str | None) -> None:

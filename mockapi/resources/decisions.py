@@ -31,7 +31,7 @@ def create(ctx: RequestContext) -> dict[str, Any]:
     if info.id != MODEL and not info.id.startswith(MODEL + "-20"):
         raise errors.invalid_value("model", info.id, [MODEL])
     items = [{"role": "user", "content": body["input"]}] if isinstance(body["input"], str) else body["input"]
-    _check_calls(items)
+    _check_input(items)
     questions = body["questions"]
     _check_questions(questions)
     text, images = _text(items)
@@ -49,10 +49,16 @@ def create(ctx: RequestContext) -> dict[str, Any]:
     }}  # fmt: skip
 
 
-def _check_calls(items: list[dict[str, Any]]) -> None:
-    """"Each tool output must identify a matching call by call ID." (the SDK; wording ours)"""
+def _check_input(items: list[dict[str, Any]]) -> None:
+    """"Each tool output must identify a matching call by call ID." (the SDK; wording ours), and images are "a
+    base64-encoded image in a data URL or a publicly accessible HTTP(S) image URL" (the shared URL check)."""
     made: dict[str, set[str]] = {"function_call": set(), "custom_tool_call": set()}
     for i, item in enumerate(items):
+        for key in ("content", "output"):
+            parts = item.get(key)
+            for j, part in enumerate(parts if isinstance(parts, list) else []):
+                if part.get("type") == "input_image":
+                    params.check_image_url(part["image_url"], f"input[{i}].{key}[{j}].image_url")
         kind = item.get("type")
         if kind in made:
             made[kind].add(item["call_id"])
