@@ -105,6 +105,7 @@ def test_bad_endpoints_get_the_400_envelope(openai_client, body: dict[str, Any],
 
 def test_background_response_is_delivered_signed_and_unwraps(mockapi, openai_client, receiver) -> None:
     endpoint = subscribe(openai_client, receiver, "response.completed")
+    openai_client.responses.create(model="gpt-4o-mini", input="Not in the background")  # sends no event
     response = openai_client.responses.create(model="gpt-4o-mini", input="Say hi", background=True)
     (delivery,) = mockapi.webhooks.wait_for("response.completed")
     assert delivery["status"] == "delivered" and delivery["attempts"][0]["status_code"] == 200
@@ -115,6 +116,8 @@ def test_background_response_is_delivered_signed_and_unwraps(mockapi, openai_cli
     assert event.type == "response.completed" and event.object == "event" and event.id.startswith("evt_")
     assert event.data.id == response.id
     assert openai_client.responses.retrieve(event.data.id).status == "completed"  # what the guide's handler does
+    mockapi.webhooks.run_once()
+    assert len(mockapi.webhooks.deliveries()) == 1  # background responses only
     with pytest.raises(openai.InvalidWebhookSignatureError):
         openai_client.webhooks.unwrap(body, headers, secret="whsec_" + "QUFBQQ==")
 
