@@ -203,6 +203,54 @@ def redact(secret: str) -> str:
     return f"{head}...{secret[-3:]}"
 
 
+def expiry(body: dict[str, Any], now: int, name: str = "expires_in_seconds") -> int | None:
+    """When a key given ``expires_in_seconds`` stops working (fake clock), or None (it does not expire). The
+    minimum (1) and its wording are chosen: the SDK gives no bounds."""
+    seconds = body.get(name)
+    if seconds is None:
+        return None
+    if not isinstance(seconds, int) or isinstance(seconds, bool):
+        raise errors.wrong_type(name, seconds, int)
+    if seconds < 1:
+        raise errors.APIError(400, f"Invalid '{name}': integer below minimum value. Expected a value >= 1, but got "
+                              f"{seconds} instead.", param=name, code="integer_below_min_value")
+    return now + seconds
+
+
+def key_spend_limit(body: dict[str, Any], name: str = "spend_limit") -> dict[str, Any] | None:
+    """A project API key's monthly hard spend limit (the SDK's ProjectAPIKeySpendLimit), or None. The fake
+    stores it and never enforces it, so ``enforcement.status`` stays ``inactive`` (chosen)."""
+    limit = body.get(name)
+    if limit is None:
+        return None
+    if not isinstance(limit, dict):
+        raise errors.wrong_type(name, limit, dict)
+    return {**spend_limit_settings(limit, name), "enforcement": {"status": "inactive"}}
+
+
+def spend_limit_settings(body: dict[str, Any], where: str | None = None) -> dict[str, Any]:
+    """``threshold_amount`` (cents, >= 0), ``currency`` (USD) and ``interval`` (month), checked in order."""
+    param = f"{where}.threshold_amount" if where else "threshold_amount"
+    threshold = body.get("threshold_amount")
+    if threshold is None:
+        raise errors.missing_parameter(param)
+    if not isinstance(threshold, int) or isinstance(threshold, bool):
+        raise errors.wrong_type(param, threshold, int)
+    if threshold < 0:
+        raise errors.APIError(400, f"Invalid '{param}': integer below minimum value. Expected a value >= 0, but got "
+                              f"{threshold} instead.", param=param, code="integer_below_min_value")
+    settings: dict[str, Any] = {"threshold_amount": threshold}
+    for field_name, values in (("currency", ["USD"]), ("interval", ["month"])):  # the SDK's enums
+        name = f"{where}.{field_name}" if where else field_name
+        value = body.get(field_name)
+        if value is None:
+            raise errors.missing_parameter(name)
+        if value not in values:
+            raise errors.invalid_value(name, value, values)
+        settings[field_name] = value
+    return settings
+
+
 def issue(fake: Fake, org: Organization, secret: str, info: KeyInfo) -> None:
     assert info.id is not None
     fake.issued_keys[secret] = info

@@ -120,6 +120,8 @@ def usage_page(ledger: Ledger, kind_name: str, query: dict[str, Any], win: Windo
 def costs_page(ledger: Ledger, query: dict[str, Any], win: Window) -> dict[str, Any]:
     group_by = _strings(query, "group_by")
     keep = _filter(query, {"project_ids": "project_id", "api_key_ids": "api_key_id"}, None)
+    # line_items (the SDK 3.63.0): "Return only costs for these exact line item names"
+    items = set(_strings(query, "line_items") + _strings(query, "line_items[]"))
     data = []
     for start, end in win.buckets:
         groups: dict[tuple[Any, ...], dict[str, Any]] = {}
@@ -127,6 +129,8 @@ def costs_page(ledger: Ledger, query: dict[str, Any], win: Window) -> dict[str, 
             if not keep(record):
                 continue
             for item, quantity, usd in line_items(record):
+                if items and item not in items:
+                    continue
                 values = {"project_id": record.project_id, "api_key_id": record.api_key_id, "line_item": item}
                 key = tuple(values[name] for name in group_by)
                 result = groups.get(key)
