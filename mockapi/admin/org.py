@@ -28,6 +28,9 @@ OWNER_NAME, OWNER_EMAIL = "Mock Owner", "owner@example.com"  # chosen
 ORG_RETENTION = "modified_abuse_monitoring"
 PROJECT_RETENTION = "organization_default"  # the document's example: the project follows the organization
 HOSTED_TOOLS = ("file_search", "web_search", "image_generation", "mcp", "code_interpreter")
+# A project's service tiers before any change: Standard by default, every optional tier enabled ("all" includes
+# future tiers; chosen, so a project behaves as before the setting existed).
+DEFAULT_SERVICE_TIERS = {"default": "standard", "enabled_tiers": "all"}
 ORG_RESOURCE, PROJECT_RESOURCE = "api.organization", "api.project"  # roles' resource_type (the document's)
 # Predefined roles (name, description, permissions), named after the legacy roles the API already shows
 # (organization users: owner/reader; project members: owner/member). Permission names chosen (no real catalog is
@@ -59,6 +62,9 @@ class Project:
     user_roles: dict[str, Assignments] = field(default_factory=dict)
     group_roles: dict[str, Assignments] = field(default_factory=dict)
     spend_alerts: Collection[dict[str, Any]] = field(default_factory=Collection)
+    spend_limit: dict[str, Any] | None = None  # the hard spend limit's settings; None: none set
+    # {"default", "enabled_tiers"}: the SDK 3.63.0's service tier settings (DEFAULT_SERVICE_TIERS until set)
+    service_tiers: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_SERVICE_TIERS))
     data_retention: str = PROJECT_RETENTION
     hosted_tools: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(HOSTED_TOOLS, True))
     # {"mode", "model_ids"}; None: no policy (every model allowed)
@@ -97,6 +103,7 @@ class Organization:
     user_roles: dict[str, Assignments] = field(default_factory=dict)
     certificates: Collection[dict[str, Any]] = field(default_factory=Collection)
     spend_alerts: Collection[dict[str, Any]] = field(default_factory=Collection)
+    spend_limit: dict[str, Any] | None = None
     data_retention: str = ORG_RETENTION
     # The predefined project roles, the same in every project (seeded into each project's roles on first use).
     project_roles: list[dict[str, Any]] = field(default_factory=list)
