@@ -189,3 +189,22 @@ def test_hosted_search_calls_are_metered(mockapi, openai_client, admin) -> None:
     costs = {r.line_item: r for r in admin.usage.costs(start_time=start, group_by=["line_item"]).data[0].results}
     assert costs["Web search tool calls"].amount.value == pytest.approx(2 * prices.WEB_SEARCH_PER_THOUSAND / 1000)
     assert costs["File search tool calls"].quantity == 2
+
+
+@manual
+def test_decisions_usage_is_metered(mockapi, openai_client, admin) -> None:
+    start = mockapi.clock.now_int()
+    assert admin.usage.decisions(start_time=start).data[0].results == []
+    question = {"type": "predicate", "name": "urgent", "instructions": "Is it urgent?"}
+    decided = openai_client.decisions.create(model="gpt-6-luna", input="The site is down!", questions=[question])
+    [result] = admin.usage.decisions(start_time=start, group_by=["model"]).data[0].results
+    assert (result.object, result.model, result.num_model_requests) == \
+        ("organization.usage.decisions.result", decided.model, 1)
+    assert (result.input_tokens, result.output_tokens) == (decided.usage.input_tokens, decided.usage.output_tokens)
+    assert admin.usage.completions(start_time=start).data[0].results == []  # not counted as completions
+    items = {r.line_item for r in admin.usage.costs(start_time=start, group_by=["line_item"]).data[0].results}
+    assert f"{decided.model}, input" in items
+    assert admin.usage.decisions(start_time=start, models=["gpt-4o"]).data[0].results == []
+    with pytest.raises(openai.BadRequestError) as bad:
+        admin.usage.decisions(start_time=start, bucket_width="1w")
+    assert bad.value.param == "bucket_width"

@@ -51,7 +51,9 @@ def test_every_route_is_bound_to_a_contract_operation() -> None:
 
 def test_empty_lists_conform_for_every_top_level_list(mockapi) -> None:
     """An empty cursor page has null first_id/last_id, as the real API sends (the overlay allows it)."""
-    lists = [r.path for r in mockapi.router.routes if r.method == "GET" and "{" not in r.path]
+    # The organization's spend limit is one object, a 404 until set (contracts/README.md "Administration").
+    lists = [r.path for r in mockapi.router.routes
+             if r.method == "GET" and "{" not in r.path and r.path != "/organization/spend_limit"]
     assert {"/files", "/assistants", "/batches", "/vector_stores", "/fine_tuning/jobs"} <= set(lists)
     # An admin key for /organization/...; usage and costs pages need a start_time.
     with mockapi.http_client(api_key="sk-admin-lists", headers={"OpenAI-Beta": "assistants=v2"}) as http:

@@ -132,6 +132,14 @@ def _searches(ctx: RequestContext, data: dict[str, Any], model: str | None) -> l
     return found
 
 
+def _decisions(ctx: RequestContext, data: dict[str, Any]) -> Extracted:
+    usage = data.get("usage") or {}
+    counts = {"input_tokens": usage.get("input_tokens") or 0, "output_tokens": usage.get("output_tokens") or 0,
+              "input_cached_tokens": (usage.get("input_tokens_details") or {}).get("cached_tokens") or 0,
+              "num_model_requests": 1}
+    return "decisions", _model(ctx, data), counts, {"service_tier": "default"}
+
+
 def _embeddings(ctx: RequestContext, data: dict[str, Any]) -> Extracted:
     used = (data.get("usage") or {}).get("prompt_tokens") or 0
     return "embeddings", _model(ctx, data), {"input_tokens": used, "num_model_requests": 1}, {}
@@ -179,6 +187,7 @@ METERED: dict[str, Extractor] = {
     "POST /chat/completions": _chat,
     "POST /completions": _chat,
     "POST /responses": _responses,
+    "POST /decisions": _decisions,
     "POST /embeddings": _embeddings,
     "POST /moderations": _moderations,
     "POST /images/generations": _images("image.generation"),

@@ -28,6 +28,9 @@ OWNER_NAME, OWNER_EMAIL = "Mock Owner", "owner@example.com"  # chosen
 ORG_RETENTION = "modified_abuse_monitoring"
 PROJECT_RETENTION = "organization_default"  # the document's example: the project follows the organization
 HOSTED_TOOLS = ("file_search", "web_search", "image_generation", "mcp", "code_interpreter")
+# A project's service tiers before any change: Standard by default, every optional tier enabled ("all" includes
+# future tiers; chosen, so a project behaves as before the setting existed).
+DEFAULT_SERVICE_TIERS = {"default": "standard", "enabled_tiers": "all"}
 ORG_RESOURCE, PROJECT_RESOURCE = "api.organization", "api.project"  # roles' resource_type (the document's)
 # Predefined roles (name, description, permissions), named after the legacy roles the API already shows
 # (organization users: owner/reader; project members: owner/member). Permission names chosen (no real catalog is
@@ -59,6 +62,9 @@ class Project:
     user_roles: dict[str, Assignments] = field(default_factory=dict)
     group_roles: dict[str, Assignments] = field(default_factory=dict)
     spend_alerts: Collection[dict[str, Any]] = field(default_factory=Collection)
+    spend_limit: dict[str, Any] | None = None  # the hard spend limit's settings; None: none set
+    # {"default", "enabled_tiers"}: the SDK 3.63.0's service tier settings (DEFAULT_SERVICE_TIERS until set)
+    service_tiers: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_SERVICE_TIERS))
     data_retention: str = PROJECT_RETENTION
     hosted_tools: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(HOSTED_TOOLS, True))
     # {"mode", "model_ids"}; None: no policy (every model allowed)
@@ -97,6 +103,7 @@ class Organization:
     user_roles: dict[str, Assignments] = field(default_factory=dict)
     certificates: Collection[dict[str, Any]] = field(default_factory=Collection)
     spend_alerts: Collection[dict[str, Any]] = field(default_factory=Collection)
+    spend_limit: dict[str, Any] | None = None
     data_retention: str = ORG_RETENTION
     # The predefined project roles, the same in every project (seeded into each project's roles on first use).
     project_roles: list[dict[str, Any]] = field(default_factory=list)
@@ -201,6 +208,54 @@ def redact(secret: str) -> str:
     """``sk-abc...def``, the documented redacted_value shape."""
     head = ADMIN_PREFIX[:-1] if secret.startswith(ADMIN_PREFIX) else secret[:6]
     return f"{head}...{secret[-3:]}"
+
+
+def expiry(body: dict[str, Any], now: int, name: str = "expires_in_seconds") -> int | None:
+    """When a key given ``expires_in_seconds`` stops working (fake clock), or None (it does not expire). The
+    minimum (1) and its wording are chosen: the SDK gives no bounds."""
+    seconds = body.get(name)
+    if seconds is None:
+        return None
+    if not isinstance(seconds, int) or isinstance(seconds, bool):
+        raise errors.wrong_type(name, seconds, int)
+    if seconds < 1:
+        raise errors.APIError(400, f"Invalid '{name}': integer below minimum value. Expected a value >= 1, but got "
+                              f"{seconds} instead.", param=name, code="integer_below_min_value")
+    return now + seconds
+
+
+def key_spend_limit(body: dict[str, Any], name: str = "spend_limit") -> dict[str, Any] | None:
+    """A project API key's monthly hard spend limit (the SDK's ProjectAPIKeySpendLimit), or None. The fake
+    stores it and never enforces it, so ``enforcement.status`` stays ``inactive`` (chosen)."""
+    limit = body.get(name)
+    if limit is None:
+        return None
+    if not isinstance(limit, dict):
+        raise errors.wrong_type(name, limit, dict)
+    return {**spend_limit_settings(limit, name), "enforcement": {"status": "inactive"}}
+
+
+def spend_limit_settings(body: dict[str, Any], where: str | None = None) -> dict[str, Any]:
+    """``threshold_amount`` (cents, >= 0), ``currency`` (USD) and ``interval`` (month), checked in order."""
+    param = f"{where}.threshold_amount" if where else "threshold_amount"
+    threshold = body.get("threshold_amount")
+    if threshold is None:
+        raise errors.missing_parameter(param)
+    if not isinstance(threshold, int) or isinstance(threshold, bool):
+        raise errors.wrong_type(param, threshold, int)
+    if threshold < 0:
+        raise errors.APIError(400, f"Invalid '{param}': integer below minimum value. Expected a value >= 0, but got "
+                              f"{threshold} instead.", param=param, code="integer_below_min_value")
+    settings: dict[str, Any] = {"threshold_amount": threshold}
+    for field_name, values in (("currency", ["USD"]), ("interval", ["month"])):  # the SDK's enums
+        name = f"{where}.{field_name}" if where else field_name
+        value = body.get(field_name)
+        if value is None:
+            raise errors.missing_parameter(name)
+        if value not in values:
+            raise errors.invalid_value(name, value, values)
+        settings[field_name] = value
+    return settings
 
 
 def issue(fake: Fake, org: Organization, secret: str, info: KeyInfo) -> None:

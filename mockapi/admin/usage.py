@@ -46,6 +46,9 @@ _FILTERS = {**_WHO, "models": "model"}
 KINDS: dict[str, Kind] = {
     "completions": Kind(COMPLETION_COUNTS, (*PERSONAL, "batch", "service_tier"), _FILTERS),
     "embeddings": Kind(("input_tokens", "num_model_requests"), PERSONAL, _FILTERS),
+    # the SDK 3.63.0's usage.decisions (newer than the pinned document): the Decisions API's tokens
+    "decisions": Kind(("input_tokens", "output_tokens", "input_cached_tokens", "num_model_requests"),
+                      (*PERSONAL, "batch", "service_tier"), _FILTERS),
     "moderations": Kind(("input_tokens", "num_model_requests"), PERSONAL, _FILTERS),
     "images": Kind(("images", "num_model_requests"), (*PERSONAL, "size", "source"),
                    {**_FILTERS, "sizes": "size", "sources": "source"}),
@@ -120,6 +123,8 @@ def usage_page(ledger: Ledger, kind_name: str, query: dict[str, Any], win: Windo
 def costs_page(ledger: Ledger, query: dict[str, Any], win: Window) -> dict[str, Any]:
     group_by = _strings(query, "group_by")
     keep = _filter(query, {"project_ids": "project_id", "api_key_ids": "api_key_id"}, None)
+    # line_items (the SDK 3.63.0): "Return only costs for these exact line item names"
+    items = set(_strings(query, "line_items") + _strings(query, "line_items[]"))
     data = []
     for start, end in win.buckets:
         groups: dict[tuple[Any, ...], dict[str, Any]] = {}
@@ -127,6 +132,8 @@ def costs_page(ledger: Ledger, query: dict[str, Any], win: Window) -> dict[str, 
             if not keep(record):
                 continue
             for item, quantity, usd in line_items(record):
+                if items and item not in items:
+                    continue
                 values = {"project_id": record.project_id, "api_key_id": record.api_key_id, "line_item": item}
                 key = tuple(values[name] for name in group_by)
                 result = groups.get(key)
@@ -149,14 +156,14 @@ def line_items(record: Record) -> list[tuple[str, float, float]]:
     """(line item, quantity, USD) a record is charged as. Line item names are chosen, except "Image models"
     (the document's example)."""
     counts, model = record.counts, record.model
-    if record.kind in ("completions", "embeddings"):
+    if record.kind in ("completions", "embeddings", "decisions"):
         _, (price_in, price_cached, price_out) = prices.text(model)
         cached = counts.get("input_cached_tokens", 0)
         fresh = counts.get("input_tokens", 0) - cached
         items = [(f"{model}, input", fresh, fresh * price_in / prices.PER_MILLION)]
         if cached:
             items.append((f"{model}, cached input", cached, cached * price_cached / prices.PER_MILLION))
-        if record.kind == "completions":
+        if record.kind != "embeddings":
             out = counts.get("output_tokens", 0)
             items.append((f"{model}, output", out, out * price_out / prices.PER_MILLION))
         return items

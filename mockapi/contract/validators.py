@@ -75,10 +75,14 @@ class Contract:
 
     def __init__(self, document: dict[str, Any], spec_sha256: str, overlay: dict[str, Any] | None = None) -> None:
         self.overlay = overlay or {}
-        # The overlay's `paths`: operations newer than the pinned document, served and checked like its own.
+        # The overlay's `paths`: operations newer than the pinned document, served and checked like its own (a
+        # path the document has keeps its operations: the overlay adds methods to it).
         added = self.overlay.get("paths") or {}
         if added:
-            document = {**document, "paths": {**document.get("paths", {}), **added}}
+            paths = dict(document.get("paths", {}))
+            for path, item in added.items():
+                paths[path] = {**paths.get(path, {}), **item}
+            document = {**document, "paths": paths}
         self.document = document
         self.spec_sha256 = spec_sha256
         self._schemas: dict[str, Any] = dict(document.get("components", {}).get("schemas", {}))
@@ -88,7 +92,7 @@ class Contract:
         self._refs: dict[str, frozenset[str]] = {}
         self._component_validators: dict[tuple[str, ...], Compiled] = {}
         self._operations: dict[tuple[str, str], Operation] = {}
-        for path, item in document.get("paths", {}).items():
+        for path, item in self.document.get("paths", {}).items():
             for method in HTTP_METHODS:
                 if isinstance(item.get(method), dict):
                     self._operations[(method.upper(), path)] = Operation(self, method, path, item[method])
@@ -103,14 +107,28 @@ class Contract:
             self._aliases[(method.upper(), path)] = Operation(self, method.lower(), path, spec)
 
     def _apply_patches(self, patches: dict[str, Any]) -> None:
-        """Overlay ``schema_patches``: ``"Component/json/pointer": {keywords to set}`` (on a copy)."""
+        """Overlay ``schema_patches``: ``"Component/json/pointer": {keywords to set}`` (on a copy), or
+        ``"METHOD /path#json/pointer"`` for a schema the document writes inline in an operation (``#parameters``
+        takes ``append``: query parameters the operation lacks)."""
         for target, keywords in patches.items():
             if target == "source":
                 continue
-            name, *pointer = target.split("/")
-            node = self._schemas[name] = copy.deepcopy(self._schemas[name])
+            if "#" in target:
+                operation, inline = target.split("#", 1)
+                method, path = operation.split(" ", 1)
+                self.document = {**self.document, "paths": dict(self.document["paths"])}  # the loaded one stays
+                paths = self.document["paths"]
+                item = paths[path] = dict(paths[path])
+                node = item[method.lower()] = copy.deepcopy(item[method.lower()])
+                pointer = [part.replace("~1", "/").replace("~0", "~") for part in inline.split("/")]
+            else:
+                name, *pointer = target.split("/")
+                node = self._schemas[name] = copy.deepcopy(self._schemas[name])
             for part in pointer:
                 node = node[int(part)] if isinstance(node, list) else node[part]
+            if isinstance(node, list):  # an operation's parameters: {append: [the parameters it lacks]}
+                node.extend(keywords["append"])
+                continue
             node.update({k: v for k, v in keywords.items() if k != "source"})
 
     @classmethod

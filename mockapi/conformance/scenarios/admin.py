@@ -23,7 +23,7 @@ def scenario_usage_and_costs(api, target, token) -> None:
     usage = api.admin.organization.usage
     page = usage.completions(start_time=start, bucket_width="1h", group_by=["model"], limit=2)
     assert page.object == "page" and page.data and page.data[0].object == "bucket"
-    for name in ("embeddings", "moderations", "images", "audio_speeches", "audio_transcriptions",
+    for name in ("embeddings", "moderations", "decisions", "images", "audio_speeches", "audio_transcriptions",
                  "vector_stores", "code_interpreter_sessions", "file_search_calls", "web_search_calls"):
         listed = getattr(usage, name)(start_time=start, bucket_width="1d", limit=1)
         assert listed.object == "page" and len(listed.data) == 1, name
@@ -67,7 +67,11 @@ def scenario_project_with_service_account_and_members(api, token) -> None:
     key = org.projects.api_keys.retrieve(account.api_key.id, project_id=project.id)
     assert key.object == "organization.project.api_key"
     assert key.id in {k.id for k in org.projects.api_keys.list(project.id)}
+    assert org.projects.api_keys.update(key.id, project_id=project.id, expires_in_seconds=3600).expires_at
     assert org.projects.api_keys.delete(key.id, project_id=project.id).deleted
+    extra = org.projects.service_accounts.api_keys.create(account.id, project_id=project.id, name=f"k-{token}")
+    assert extra.value and extra.object == "organization.project.service_account.api_key"
+    assert org.projects.api_keys.delete(extra.id, project_id=project.id).deleted
     limits = org.projects.rate_limits.list_rate_limits(project.id).data
     if limits:
         limit = limits[0]
@@ -204,6 +208,7 @@ def scenario_spend_alerts_retention_and_permissions(api, token) -> None:
     assert alert.object == "organization.spend_alert" and alert.threshold_amount == 100_000
     assert alert.id in {a.id for a in org.spend_alerts.list(limit=100)}
     assert org.spend_alerts.update(alert.id, **{**ALERT, "threshold_amount": 150_000}).threshold_amount == 150_000
+    assert org.spend_alerts.retrieve(alert.id).threshold_amount == 150_000
     assert org.spend_alerts.delete(alert.id).deleted
     retention = org.data_retention.retrieve()
     assert org.data_retention.update(retention_type=retention.type).type == retention.type  # unchanged
@@ -212,6 +217,7 @@ def scenario_spend_alerts_retention_and_permissions(api, token) -> None:
     assert alert.object == "project.spend_alert"
     assert alert.id in {a.id for a in org.projects.spend_alerts.list(project.id)}
     assert org.projects.spend_alerts.update(alert.id, project_id=project.id, **ALERT).id == alert.id
+    assert org.projects.spend_alerts.retrieve(alert.id, project_id=project.id).id == alert.id
     assert org.projects.spend_alerts.delete(alert.id, project_id=project.id).deleted
     assert org.projects.data_retention.retrieve(project.id).object == "project.data_retention"
     assert org.projects.data_retention.update(project.id, retention_type="organization_default").type \
@@ -223,4 +229,25 @@ def scenario_spend_alerts_retention_and_permissions(api, token) -> None:
     policy = org.projects.model_permissions.update(project.id, mode="allow_list", model_ids=["gpt-4o-mini"])
     assert (policy.mode, policy.api_model_ids) == ("allow_list", ["gpt-4o-mini"])
     assert org.projects.model_permissions.delete(project.id).deleted
+    org.projects.archive(project.id)
+
+
+LIMIT = {"currency": "USD", "interval": "month", "threshold_amount": 500_000}
+
+
+@pytest.mark.sdk_only(SDK_ONLY)
+def scenario_spend_limits_and_service_tiers(api, target, token) -> None:
+    org = api.admin.organization
+    if not target.is_real:  # the organization's own limit is left alone on a real organization
+        assert org.spend_limit.update(**LIMIT).object == "organization.spend_limit"
+        assert org.spend_limit.retrieve().threshold_amount == LIMIT["threshold_amount"]
+        assert org.spend_limit.delete().deleted
+    project = org.projects.create(name=f"conformance-limits-{token}")
+    limit = org.projects.spend_limit.update(project.id, **LIMIT)
+    assert limit.object == "project.spend_limit" and limit.threshold_amount == LIMIT["threshold_amount"]
+    assert org.projects.spend_limit.retrieve(project.id).currency == "USD"
+    assert org.projects.spend_limit.delete(project.id).deleted
+    tiers = org.projects.service_tier_settings.retrieve(project.id)
+    assert tiers.object == "project.service_tier_settings"
+    assert org.projects.service_tier_settings.update(project.id, default="standard").default == "standard"
     org.projects.archive(project.id)

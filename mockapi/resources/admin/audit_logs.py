@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from mockapi import errors
 from mockapi.admin.org import Project, key_id, organization
 from mockapi.common import paginate
 from mockapi.context import RequestContext
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
     from mockapi.fake import Fake
 
 SCOPE = "api.audit_logs.read"  # the real scope name is unverified (chosen after api.usage.read)
+# Tenant-scoped event types (the SDK 3.63.0's audit_logs.list: "Required for tenant-scoped events such as
+# role.bound_to_resource and role.unbound_from_resource"; the others are named tenant.*). The fake records none.
+TENANT_EVENTS = ("role.bound_to_resource", "role.unbound_from_resource")
 BOUNDS = {"gt": int.__gt__, "gte": int.__ge__, "lt": int.__lt__, "lte": int.__le__}
 
 
@@ -51,6 +55,13 @@ def list_audit_logs(ctx: RequestContext) -> dict[str, Any]:
     query = ctx.query
     wanted = {name: set(_strings(query, name)) for name in
               ("project_ids", "event_types", "actor_ids", "actor_emails", "resource_ids")}
+    if query.get("tenant_only") in (True, "true"):
+        # "When true, all supplied event types must be tenant-scoped" (the SDK); wording chosen.
+        for event in sorted(wanted["event_types"]):
+            if not (event.startswith("tenant.") or event in TENANT_EVENTS):
+                raise errors.invalid_request(f"Invalid 'event_types': '{event}' is not a tenant-scoped event "
+                                             "type, and 'tenant_only' is true.", param="event_types")
+        wanted["event_types"] |= {"tenant."}  # no entry has this type: only tenant events, and the fake has none
     window = query.get("effective_at") if isinstance(query.get("effective_at"), dict) else {}
     bounds = [(BOUNDS[op], int(value)) for op, value in window.items() if op in BOUNDS and _is_int(value)]
 

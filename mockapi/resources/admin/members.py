@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mockapi import errors
-from mockapi.admin.org import Organization, add_project_user, issue, organization, redact, revoke
+from mockapi.admin.org import Organization, add_project_user, expiry, issue, organization, redact, revoke
 from mockapi.admin.rbac import forget_user
 from mockapi.common import deleted, find, paginate, required, typed
 from mockapi.config import KeyInfo
@@ -173,14 +173,15 @@ def _invite(org: Organization, invite_id: str) -> dict[str, Any]:
 def create_admin_key(ctx: RequestContext) -> dict[str, Any]:
     org = organization(ctx.fake)
     name = required(ctx.body, "name", str)
+    expires_at = expiry(ctx.body, ctx.now)  # the SDK 3.63.0: "Omit this field for a key that does not expire."
     secret = "sk-admin-" + new_id("")[:24] + new_id("")[:24]
     owner = org.owner
     obj = {"object": "organization.admin_api_key", "id": new_id("key_"), "name": name,
-           "redacted_value": redact(secret), "created_at": ctx.now, "last_used_at": None,
+           "redacted_value": redact(secret), "created_at": ctx.now, "last_used_at": None, "expires_at": expires_at,
            "owner": {"type": "user", "object": "organization.user", "id": owner["id"], "name": owner["name"],
                      "created_at": owner["added_at"], "role": owner["role"]}}
     org.admin_keys.add(obj["id"], obj)
-    issue(ctx.fake, org, secret, KeyInfo(admin=True, id=obj["id"]))
+    issue(ctx.fake, org, secret, KeyInfo(admin=True, id=obj["id"], expires_at=expires_at))
     record(ctx, "api_key.created", obj["id"], data={"scopes": ["api.management.read", "api.usage.read"]})
     return {**obj, "value": secret}  # the secret is shown once, at creation
 

@@ -5,10 +5,20 @@ Facts and choices: contracts/README.md ("Administration").
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from mockapi import errors
-from mockapi.admin.org import Project, add_project_user, issue, new_project, organization, revoke
+from mockapi.admin.org import (
+    Project,
+    add_project_user,
+    expiry,
+    issue,
+    key_spend_limit,
+    new_project,
+    organization,
+    revoke,
+)
 from mockapi.common import deleted, find, paginate, required, typed
 from mockapi.config import KeyInfo
 from mockapi.context import RequestContext
@@ -21,6 +31,12 @@ if TYPE_CHECKING:
 
 SCOPE = "api.management.read"
 PROJECT_ROLES = ["owner", "member"]
+# The SDK 3.63.0's ProjectResidency. The fake has one region: a project's residency is recorded, not enforced.
+RESIDENCIES = ["GLOBAL", "US_STORAGE_PROCESSING", "EU_STORAGE_PROCESSING", "JP_STORAGE", "JP_STORAGE_PROCESSING",
+               "KR_STORAGE", "CA_STORAGE", "SG_STORAGE", "IN_STORAGE", "IN_STORAGE_PROCESSING", "AU_STORAGE",
+               "AU_STORAGE_PROCESSING", "GB_STORAGE", "AE_STORAGE", "AE_STORAGE_PROCESSING"]
+OWNER_ACCESS = ["active", "inactive", "any"]  # the SDK 3.63.0's api_keys.list(owner_project_access)
+KEY_NAME = "Secret Key"  # a new key's name when none is given (the document's example)
 BASE = "/organization/projects"
 # A new project's limits: tier-1 figures from OpenAI's rate-limit guide for a few models (chosen snapshot).
 DEFAULT_LIMITS = {"gpt-4o": (500, 30_000), "gpt-4o-mini": (500, 200_000), "text-embedding-3-small": (3_000, 1_000_000)}
@@ -48,7 +64,9 @@ def install(fake: Fake) -> None:
     add("POST", "/{project_id}/service_accounts/{service_account_id}", modify_service_account)
     add("DELETE", "/{project_id}/service_accounts/{service_account_id}", delete_service_account)
     add("GET", "/{project_id}/api_keys", list_api_keys)
+    add("POST", "/{project_id}/service_accounts/{service_account_id}/api_keys", create_service_account_key)
     add("GET", "/{project_id}/api_keys/{api_key_id}", retrieve_api_key)
+    add("POST", "/{project_id}/api_keys/{api_key_id}", update_api_key)
     add("DELETE", "/{project_id}/api_keys/{api_key_id}", delete_api_key)
     add("GET", "/{project_id}/rate_limits", list_rate_limits)
     add("POST", "/{project_id}/rate_limits/{rate_limit_id}", update_rate_limit)
@@ -61,6 +79,13 @@ def create(ctx: RequestContext) -> dict[str, Any]:
     org = organization(ctx.fake)
     project = new_project(_name(ctx.body), ctx.now)
     project.obj["external_key_id"] = typed(ctx.body, "external_key_id", str)
+    residency = typed(ctx.body, "residency", str)
+    if residency is not None:
+        if residency not in RESIDENCIES:
+            raise errors.invalid_value("residency", residency, RESIDENCIES)
+        if ctx.body.get("geography") is not None:  # the SDK: "Do not provide both" (wording chosen)
+            raise errors.invalid_request("Provide either 'geography' or 'residency', not both.", param="residency")
+    project.obj["residency"] = residency
     org.projects.add(project.id, project)
     add_project_user(project, org.owner, "owner", ctx.now)  # the creator owns it, as in the dashboard (chosen)
     record(ctx, "project.created", project.id, project, data={"name": project.obj["name"]})
@@ -191,21 +216,60 @@ def _role(body: dict[str, Any], roles: list[str]) -> str:
 def create_service_account(ctx: RequestContext) -> dict[str, Any]:
     project = active_project(ctx)
     name = required(ctx.body, "name", str)
+    only = typed(ctx.body, "create_service_account_only", bool, False)
+    expires_at, limit = expiry(ctx.body, ctx.now), key_spend_limit(ctx.body)
+    if only and (expires_at is not None or limit is not None):  # the SDK's docstring; wording chosen
+        which = "expires_in_seconds" if expires_at is not None else "spend_limit"
+        raise errors.invalid_request(f"'{which}' cannot be used when 'create_service_account_only' is true.",
+                                     param=which)
+    # Accounts created with create_service_account_only have role "none" and no key (the SDK 3.63.0).
     account = {"object": "organization.project.service_account", "id": new_id("svc_acct_"), "name": name,
-               "role": "member", "created_at": ctx.now}
+               "role": "none" if only else "member", "created_at": ctx.now}
+    project.service_accounts.add(account["id"], account)
+    record(ctx, "service_account.created", account["id"], project, data={"role": account["role"]})
+    if only:
+        return {**account, "api_key": None}
+    # The documented answer: the account with its key's secret, shown once (name "Secret Key" as in the example).
+    return {**account, "api_key": _new_key(ctx, project, account, KEY_NAME, expires_at, limit)}
+
+
+def create_service_account_key(ctx: RequestContext) -> dict[str, Any]:
+    """Another key for a service account (the SDK 3.63.0's service_accounts.api_keys.create). ``scopes`` are
+    checked and kept, not enforced (chosen)."""
+    project = active_project(ctx)
+    account = _service_account(project, ctx.params["service_account_id"])
+    name = typed(ctx.body, "name", str, KEY_NAME)
+    scopes = _scopes(ctx.body)
+    expires_at, limit = expiry(ctx.body, ctx.now), key_spend_limit(ctx.body)
+    created = _new_key(ctx, project, account, name, expires_at, limit, scopes)
+    record(ctx, "api_key.created", created["id"], project, data={"scopes": scopes or []})
+    return created
+
+
+def _new_key(ctx: RequestContext, project: Project, account: dict[str, Any], name: str, expires_at: int | None,
+             limit: dict[str, Any] | None, scopes: list[str] | None = None) -> dict[str, Any]:
+    """A service account's new key: listed in the project (redacted) and working until ``expires_at``; the
+    answer carries the secret, shown once."""
     secret = "sk-svcacct-" + new_id("")[:24] + new_id("")[:24]
     key_id = new_id("key_")
     key = {"object": "organization.project.api_key", "redacted_value": f"{secret[:6]}...{secret[-3:]}",
-           "name": "Secret Key", "created_at": ctx.now, "last_used_at": None, "id": key_id,
+           "name": name, "created_at": ctx.now, "last_used_at": None, "id": key_id,
            "owner": {"type": "service_account", "service_account": {**_public(account)}},
-           "owner_project_access": "active"}  # required by the SDK (3.x), absent from the pinned document
-    project.service_accounts.add(account["id"], account)
+           # owner_project_access (required by the SDK 3.x, absent from the pinned document) is worked out when
+           # listed: see _key_now
+           "owner_project_access": "active", "expires_at": expires_at, "spend_limit": limit, "scopes": scopes}
     project.api_keys.add(key_id, key)
-    issue(ctx.fake, organization(ctx.fake), secret, KeyInfo(project=project.id, id=key_id))
-    record(ctx, "service_account.created", account["id"], project, data={"role": "member"})
-    # The documented answer: the account with its key's secret, shown once (name "Secret Key" as in the example).
-    return {**account, "api_key": {"object": "organization.project.service_account.api_key", "value": secret,
-                                   "name": "Secret Key", "created_at": ctx.now, "id": key_id}}
+    issue(ctx.fake, organization(ctx.fake), secret, KeyInfo(project=project.id, id=key_id, expires_at=expires_at))
+    return {"object": "organization.project.service_account.api_key", "value": secret, "name": name,
+            "created_at": ctx.now, "id": key_id, "expires_at": expires_at, "spend_limit": limit}
+
+
+def _scopes(body: dict[str, Any]) -> list[str] | None:
+    scopes = typed(body, "scopes", list)
+    for i, scope in enumerate(scopes or []):
+        if not isinstance(scope, str):
+            raise errors.wrong_type(f"scopes[{i}]", scope, str)
+    return None if scopes is None else list(scopes)
 
 
 def _public(account: dict[str, Any]) -> dict[str, Any]:
@@ -255,11 +319,59 @@ def _owner_id(key: dict[str, Any]) -> str | None:
 
 
 def list_api_keys(ctx: RequestContext) -> dict[str, Any]:
-    return paginate(ctx, project_of(ctx).api_keys, lambda k: k, default_order="asc")
+    project = project_of(ctx)
+    access = ctx.query.get("owner_project_access")
+    if access is not None and access not in OWNER_ACCESS:
+        raise errors.invalid_value("owner_project_access", access, OWNER_ACCESS)
+    # Omitted: "the endpoint applies its existing membership-based visibility rules" (the SDK), taken here as
+    # the keys whose owner has access (chosen); "any" lists every enabled key.
+    wanted = None if access == "any" else access or "active"
+    where = None if wanted is None else (lambda k: _key_now(project, k)["owner_project_access"] == wanted)
+    return paginate(ctx, project.api_keys, lambda k: _key_now(project, k), default_order="asc", where=where)
 
 
 def retrieve_api_key(ctx: RequestContext) -> dict[str, Any]:
-    return _api_key(project_of(ctx), ctx.params["api_key_id"])
+    project = project_of(ctx)
+    return _key_now(project, _api_key(project, ctx.params["api_key_id"]))
+
+
+def update_api_key(ctx: RequestContext) -> dict[str, Any]:
+    """New scopes, spend limit or expiry for a key (the SDK 3.63.0's api_keys.update): fields omitted stay,
+    ``spend_limit: null`` removes the limit, ``expires_in_seconds`` counts from this request."""
+    project = active_project(ctx)
+    key = _api_key(project, ctx.params["api_key_id"])
+    if key.get("expires_at") is not None and ctx.now >= key["expires_at"]:  # the SDK; wording chosen
+        raise errors.invalid_request(f"API key {key['id']} has expired and cannot be updated.", param="api_key_id")
+    changes: dict[str, Any] = {}
+    if ctx.body.get("expires_in_seconds") is not None:
+        changes["expires_at"] = expiry(ctx.body, ctx.now)
+    if ctx.body.get("scopes") is not None:
+        changes["scopes"] = _scopes(ctx.body)
+    if "spend_limit" in ctx.body:
+        changes["spend_limit"] = key_spend_limit(ctx.body)
+    key.update(changes)
+    if "expires_at" in changes:
+        org = organization(ctx.fake)
+        secret = org.secrets.get(key["id"])
+        info = ctx.fake.issued_keys.get(secret) if secret is not None else None
+        if secret is not None and info is not None:
+            ctx.fake.issued_keys[secret] = replace(info, expires_at=changes["expires_at"])
+    record(ctx, "api_key.updated", key["id"], project, changes=changes)
+    return _key_now(project, key)
+
+
+def _key_now(project: Project, key: dict[str, Any]) -> dict[str, Any]:
+    """A key as listed: ``owner_project_access`` is ``active`` while its owner still has a project role (a
+    service account created with ``create_service_account_only`` has role ``none``: its keys are inactive,
+    chosen); ``scopes`` are kept for the audit log only."""
+    owner_id = _owner_id(key)
+    if key["owner"]["type"] == "service_account":
+        account = project.service_accounts.get(owner_id)
+        active = account is not None and account["role"] != "none"
+    else:
+        active = owner_id in project.users
+    key["owner_project_access"] = "active" if active else "inactive"
+    return {k: v for k, v in key.items() if k != "scopes"}
 
 
 def delete_api_key(ctx: RequestContext) -> dict[str, Any]:

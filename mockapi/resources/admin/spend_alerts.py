@@ -31,6 +31,7 @@ def install(fake: Fake) -> None:
                                   ("/projects/{project_id}/spend_alerts", _project, "project")):
         add("GET", base, _listing(alerts_of))
         add("POST", base, _creating(alerts_of, kind))
+        add("GET", base + "/{alert_id}", _retrieving(alerts_of))  # the SDK 3.63.0 (newer than the document)
         add("POST", base + "/{alert_id}", _updating(alerts_of))
         add("DELETE", base + "/{alert_id}", _deleting(alerts_of, kind))
 
@@ -58,6 +59,13 @@ def _creating(alerts_of: Any, kind: str) -> Any:
         return alert
 
     return create_spend_alert
+
+
+def _retrieving(alerts_of: Any) -> Any:
+    def retrieve_spend_alert(ctx: RequestContext) -> dict[str, Any]:
+        return _alert(alerts_of(ctx), ctx.params["alert_id"])
+
+    return retrieve_spend_alert
 
 
 def _updating(alerts_of: Any) -> Any:

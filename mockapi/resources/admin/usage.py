@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from mockapi.fake import Fake
 
 SCOPE = "api.usage.read"
-METERED = ["completions", "embeddings", "moderations", "images", "audio_speeches", "audio_transcriptions",
+METERED = ["completions", "decisions", "embeddings", "moderations", "images", "audio_speeches", "audio_transcriptions",
            "code_interpreter_sessions", "file_search_calls", "web_search_calls"]
 
 
