@@ -34,6 +34,15 @@ def admin_only(scope: str, handler: Handler) -> Handler:
     return guarded
 
 
+def admin_routes(fake: Fake, scope: str, prefix: str = "/organization") -> Callable[[str, str, Handler], None]:
+    """``add(method, path, handler)`` for one family: ``prefix + path`` routed behind the admin-key check."""
+
+    def add(method: str, path: str, handler: Handler) -> None:
+        fake.router.add(method, prefix + path, admin_only(scope, handler))
+
+    return add
+
+
 def install(fake: Fake) -> None:
     meter.install(fake)
     policy.install(fake)

@@ -16,7 +16,7 @@ from mockapi.admin.org import Organization, organization
 from mockapi.common import find, paginate, required, typed
 from mockapi.context import RequestContext
 from mockapi.ids import new_id
-from mockapi.resources.admin import admin_only
+from mockapi.resources.admin import admin_routes
 from mockapi.resources.admin.audit_logs import record
 from mockapi.resources.admin.projects import active_project, project_of
 
@@ -29,8 +29,7 @@ MAX_TOGGLE = 10  # "up to 10 certificates at a time"
 
 
 def install(fake: Fake) -> None:
-    def add(method: str, path: str, handler: Any) -> None:
-        fake.router.add(method, "/organization" + path, admin_only(SCOPE, handler))
+    add = admin_routes(fake, SCOPE)
 
     add("POST", "/certificates", upload)
     add("GET", "/certificates", list_certificates)

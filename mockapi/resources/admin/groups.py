@@ -16,7 +16,7 @@ from mockapi.collection import Collection
 from mockapi.common import deleted, find, paginate, required
 from mockapi.context import RequestContext
 from mockapi.ids import new_id
-from mockapi.resources.admin import admin_only
+from mockapi.resources.admin import admin_routes
 from mockapi.resources.admin.audit_logs import record
 from mockapi.resources.admin.members import user_of
 from mockapi.resources.admin.projects import active_project, project_of
@@ -30,8 +30,7 @@ GROUP_TYPES = ["group", "tenant_group"]  # tenant groups are not made here: ever
 
 
 def install(fake: Fake) -> None:
-    def add(method: str, path: str, handler: Any) -> None:
-        fake.router.add(method, "/organization" + path, admin_only(SCOPE, handler))
+    add = admin_routes(fake, SCOPE)
 
     add("POST", "/groups", create)
     add("GET", "/groups", list_groups)

@@ -12,7 +12,7 @@ from mockapi.common import deleted, find, paginate, required, typed
 from mockapi.config import KeyInfo
 from mockapi.context import RequestContext
 from mockapi.ids import new_id
-from mockapi.resources.admin import admin_only
+from mockapi.resources.admin import admin_routes
 from mockapi.resources.admin.audit_logs import record
 
 if TYPE_CHECKING:
@@ -24,8 +24,7 @@ INVITE_DAYS = 7  # chosen (the dashboard's invites expire after a week)
 
 
 def install(fake: Fake) -> None:
-    def add(method: str, path: str, handler: Any) -> None:
-        fake.router.add(method, "/organization" + path, admin_only(SCOPE, handler))
+    add = admin_routes(fake, SCOPE)
 
     add("GET", "/users", list_users)
     add("GET", "/users/{user_id}", retrieve_user)

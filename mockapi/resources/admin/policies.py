@@ -12,7 +12,7 @@ from mockapi import errors
 from mockapi.admin.org import HOSTED_TOOLS, Organization, Project, organization
 from mockapi.common import required, typed
 from mockapi.context import RequestContext
-from mockapi.resources.admin import admin_only
+from mockapi.resources.admin import admin_routes
 from mockapi.resources.admin.projects import active_project, project_of
 
 if TYPE_CHECKING:
@@ -27,8 +27,7 @@ NO_POLICY = {"mode": "deny_list", "model_ids": []}  # what a project without a p
 
 
 def install(fake: Fake) -> None:
-    def add(method: str, path: str, handler: Any) -> None:
-        fake.router.add(method, "/organization" + path, admin_only(SCOPE, handler))
+    add = admin_routes(fake, SCOPE)
 
     add("GET", "/data_retention", retrieve_retention)
     add("POST", "/data_retention", update_retention)

@@ -23,7 +23,7 @@ from mockapi.common import deleted, find, paginate, required, typed
 from mockapi.config import KeyInfo
 from mockapi.context import RequestContext
 from mockapi.ids import new_id
-from mockapi.resources.admin import admin_only
+from mockapi.resources.admin import admin_routes
 from mockapi.resources.admin.audit_logs import record
 
 if TYPE_CHECKING:
@@ -45,8 +45,7 @@ RATE_LIMIT_FIELDS = ("max_requests_per_1_minute", "max_tokens_per_1_minute", "ma
 
 
 def install(fake: Fake) -> None:
-    def add(method: str, path: str, handler: Any) -> None:
-        fake.router.add(method, BASE + path, admin_only(SCOPE, handler))
+    add = admin_routes(fake, SCOPE, BASE)
 
     add("POST", "", create)
     add("GET", "", list_projects)

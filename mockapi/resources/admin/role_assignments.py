@@ -19,7 +19,7 @@ from mockapi.admin.rbac import assigned_role, public_role
 from mockapi.collection import Collection
 from mockapi.common import find, paginate, required
 from mockapi.context import RequestContext
-from mockapi.resources.admin import admin_only
+from mockapi.resources.admin import admin_routes
 from mockapi.resources.admin.audit_logs import record
 from mockapi.resources.admin.members import user_of
 from mockapi.resources.admin.projects import active_project, member_of, project_of
@@ -34,8 +34,7 @@ EMPTY: Assignments = Collection()
 
 
 def install(fake: Fake) -> None:
-    def add(method: str, path: str, handler: Any) -> None:
-        fake.router.add(method, path, admin_only(SCOPE, handler))
+    add = admin_routes(fake, SCOPE, "")
 
     principals = [("/organization/users/{user_id}/roles", _org_user), ("/organization/groups/{group_id}/roles",
                   _org_group), ("/projects/{project_id}/users/{user_id}/roles", _project_user),

@@ -15,7 +15,7 @@ from mockapi.admin.rbac import forget_role, public_role
 from mockapi.collection import Collection
 from mockapi.common import deleted, find, paginate, required, typed
 from mockapi.context import RequestContext
-from mockapi.resources.admin import admin_only
+from mockapi.resources.admin import admin_routes
 from mockapi.resources.admin.audit_logs import record
 from mockapi.resources.admin.projects import active_project, project_of
 
@@ -27,8 +27,7 @@ MAX_ROLES_PAGE = 1000  # the document: limit 0-1000, default 1000
 
 
 def install(fake: Fake) -> None:
-    def add(method: str, path: str, handler: Any) -> None:
-        fake.router.add(method, path, admin_only(SCOPE, handler))
+    add = admin_routes(fake, SCOPE, "")
 
     for base, scope in (("/organization/roles", organization_scope), ("/projects/{project_id}/roles", project_scope)):
         add("GET", base, _listing(scope))

@@ -13,7 +13,7 @@ from mockapi.collection import Collection
 from mockapi.common import find, paginate, required, typed
 from mockapi.context import RequestContext
 from mockapi.ids import new_id
-from mockapi.resources.admin import admin_only
+from mockapi.resources.admin import admin_routes
 from mockapi.resources.admin.projects import active_project, project_of
 
 if TYPE_CHECKING:
@@ -24,8 +24,7 @@ CURRENCIES, INTERVALS, CHANNELS = ["USD"], ["month"], ["email"]  # the document'
 
 
 def install(fake: Fake) -> None:
-    def add(method: str, path: str, handler: Any) -> None:
-        fake.router.add(method, "/organization" + path, admin_only(SCOPE, handler))
+    add = admin_routes(fake, SCOPE)
 
     for base, alerts_of, kind in (("/spend_alerts", _organization, "organization"),
                                   ("/projects/{project_id}/spend_alerts", _project, "project")):

@@ -14,7 +14,7 @@ from mockapi import errors
 from mockapi.admin.org import organization, spend_limit_settings
 from mockapi.common import required, typed
 from mockapi.context import RequestContext
-from mockapi.resources.admin import admin_only
+from mockapi.resources.admin import admin_routes
 from mockapi.resources.admin.projects import active_project, project_of
 
 if TYPE_CHECKING:
@@ -26,8 +26,7 @@ OPTIONAL_TIERS = ["flex", "fast", "ultrafast"]  # the SDK's ProjectOptionalServi
 
 
 def install(fake: Fake) -> None:
-    def add(method: str, path: str, handler: Any) -> None:
-        fake.router.add(method, "/organization" + path, admin_only(SCOPE, handler))
+    add = admin_routes(fake, SCOPE)
 
     for base, kind in (("/spend_limit", "organization"), ("/projects/{project_id}/spend_limit", "project")):
         add("GET", base, _retrieving(kind))
