@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import socket
 import subprocess
@@ -42,3 +43,14 @@ def test_serve_answers_and_exits_cleanly(stop: signal.Signals) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_main_turns_the_collector_back_on() -> None:
+    """`mockapi` disables the cyclic GC while it builds the fake (start-up time); whatever the command, a caller
+    in the same process gets it back."""
+    from mockapi import cli
+
+    assert gc.isenabled()
+    with pytest.raises(SystemExit):
+        cli.main(["serve", "--help"])
+    assert gc.isenabled()
