@@ -61,6 +61,9 @@ _SHAPES: dict[str, tuple[int, str]] = {
     "role_": (26, _CROCKFORD),
     "cert_": (24, _BASE62),
     "alert_": (24, _BASE62),
+    # External key and storage configs: no id shape is published (chosen, 24 base62 like most ids).
+    "ekc_": (24, _BASE62),
+    "esc_": (24, _BASE62),
 }
 
 

@@ -251,3 +251,18 @@ def scenario_spend_limits_and_service_tiers(api, target, token) -> None:
     assert tiers.object == "project.service_tier_settings"
     assert org.projects.service_tier_settings.update(project.id, default="standard").default == "standard"
     org.projects.archive(project.id)
+
+
+@pytest.mark.sdk_only(SDK_ONLY)
+def scenario_external_keys(api, target, token) -> None:
+    org = api.admin.organization
+    project = org.projects.create(name=f"conformance-ekm-{token}")
+    key = org.external_keys.create(type="aws", name=f"conformance-{token}", external_id=project.id,
+                                   kms_arn="arn:aws:kms:us-east-1:123456789012:key/conformance",
+                                   role_arn="arn:aws:iam::123456789012:role/conformance")
+    assert key.type == "aws" and key.name == f"conformance-{token}"
+    assert org.external_keys.retrieve(key.id).id == key.id
+    assert key.id in {k.id for k in org.external_keys.list(limit=100)}
+    assert isinstance(org.external_keys.validate(key.id).status, str)  # a real KMS may well say it is not valid
+    assert org.external_keys.delete(key.id).id == key.id
+    org.projects.archive(project.id)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from mockapi.fake import Fake
 
 FAMILIES = ["usage", "audit_logs", "projects", "members", "certificates", "roles", "role_assignments", "groups",
-            "spend_alerts", "spend_limits", "policies"]
+            "spend_alerts", "spend_limits", "policies", "external_keys"]
 
 Handler = Callable[[RequestContext], Any]
 

@@ -1,0 +1,67 @@
+"""External key configs (and, below, external storage): Administration API operations newer than the pinned
+document, with the official SDK 3.63.0."""
+
+from __future__ import annotations
+
+import openai
+import pytest
+
+AWS = {"type": "aws", "name": "Prod KMS", "kms_arn": "arn:aws:kms:us-east-1:123456789012:key/abc",
+       "role_arn": "arn:aws:iam::123456789012:role/openai-ekm"}
+
+
+def test_external_key_lifecycle(admin, mockapi) -> None:
+    org_id = mockapi.config.organization
+    key = admin.external_keys.create(**AWS, external_id=org_id)
+    assert (key.object, key.type, key.name, key.purpose, key.workspace_id) == \
+        ("organization.external_key", "aws", "Prod KMS", "ekm", org_id)
+    assert key.id.startswith("ekc_") and key.api_project_ids == [] and key.kms_arn == AWS["kms_arn"]
+    assert admin.external_keys.retrieve(key.id).role_arn == AWS["role_arn"]
+    assert admin.external_keys.validate(key.id).status == "valid"
+    azure = admin.external_keys.create(type="azure", name="Vault", key_name="k", tenant_id="t",
+                                       vault_uri="https://v.vault.azure.net", purpose="psp_decryption")
+    assert azure.key_version is None and azure.purpose == "psp_decryption"
+    assert [k.id for k in admin.external_keys.list()] == [key.id, azure.id]
+    assert [k.id for k in admin.external_keys.list(purpose="psp_decryption")] == [azure.id]
+    assert [k.id for k in admin.external_keys.list(order="desc", limit=1).data] == [azure.id]
+    # A project that uses the key is listed on it, and keeps it from being deleted.
+    project = admin.projects.create(name="Encrypted", external_key_id=key.id)
+    assert admin.external_keys.retrieve(key.id).api_project_ids == [project.id]
+    with pytest.raises(openai.BadRequestError):
+        admin.external_keys.delete(key.id)
+    admin.projects.update(project.id, external_key_id=None)
+    gone = admin.external_keys.delete(key.id)
+    assert (gone.id, gone.name) == (key.id, "Prod KMS")
+    for call in (admin.external_keys.retrieve, admin.external_keys.delete, admin.external_keys.validate):
+        with pytest.raises(openai.NotFoundError):
+            call(key.id)
+    events = [e.type for e in admin.audit_logs.list(event_types=["external_key.registered",
+                                                                   "external_key.removed"])]
+    assert sorted(events) == ["external_key.registered", "external_key.registered", "external_key.removed"]
+
+
+def test_external_key_providers_and_bad_input(admin, mockapi) -> None:
+    org_id = mockapi.config.organization
+    project = admin.projects.create(name="Audience")
+    gcp = admin.external_keys.create(
+        type="gcp", name="GCP", audience=project.id, kms_key_location="us", kms_key_name="k",
+        kms_key_ring_name="ring", kms_project_id="p", workload_identity_pool_id="pool",
+        workload_identity_project_number="123456", workload_identity_provider_id="prov", kms_key_version="2")
+    assert (gcp.type, gcp.audience, gcp.kms_key_version) == ("gcp", project.id, "2")
+    oci = admin.external_keys.create(type="oci", name="OCI", key_ocid="ocid1.key", region="us-ashburn-1",
+                                     vault_ocid="ocid1.vault")
+    assert oci.region == "us-ashburn-1" and oci.key_version_ocid is None
+    with pytest.raises(openai.BadRequestError) as missing:
+        admin.external_keys.create(**{**AWS, "kms_arn": " "}, external_id=org_id)
+    assert missing.value.param == "kms_arn"
+    with pytest.raises(openai.BadRequestError) as pattern:
+        admin.external_keys.create(**{**AWS, "role_arn": "arn:aws:iam::1:role/x"}, external_id=org_id)
+    assert pattern.value.param == "role_arn"
+    with pytest.raises(openai.BadRequestError) as owner:
+        admin.external_keys.create(**AWS, external_id="org-someone-else")
+    assert owner.value.param == "external_id"
+    with pytest.raises(openai.BadRequestError) as kind:
+        admin.external_keys.create(**{**AWS, "type": "ibm"}, external_id=org_id)
+    assert kind.value.param == "type"
+    with pytest.raises(openai.BadRequestError):
+        admin.external_keys.list(purpose="other")  # type: ignore[arg-type]
