@@ -65,3 +65,60 @@ def test_external_key_providers_and_bad_input(admin, mockapi) -> None:
     assert kind.value.param == "type"
     with pytest.raises(openai.BadRequestError):
         admin.external_keys.list(purpose="other")  # type: ignore[arg-type]
+
+
+S3 = {"type": "aws", "bucket": "openai-data", "role_arn": "arn:aws:iam::210987654321:role/openai-storage"}
+
+
+def test_external_storage_lifecycle(admin) -> None:
+    project, other = admin.projects.create(name="Stored"), admin.projects.create(name="Other")
+    config = admin.external_storage.create(project_id=project.id, provider=S3)
+    assert (config.object, config.project_id, config.status, config.geography) == \
+        ("organization.external_storage", project.id, "pending", "us")
+    assert config.id.startswith("esc_")
+    provider = config.provider
+    assert (provider.type, provider.bucket, provider.account_id, provider.external_id, provider.region) == \
+        ("aws", "openai-data", "210987654321", project.id, "us-east-1")
+    assert admin.external_storage.retrieve(config.id).provider.role_arn == S3["role_arn"]
+    validated = admin.external_storage.validate(config.id)
+    assert validated.status == "validated" and admin.external_storage.retrieve(config.id).status == "validated"
+    oci = admin.external_storage.create(project_id=other.id, provider={
+        "type": "oci", "bucket": "b", "region": "eu-frankfurt-1", "tenancy_ocid": "ocid1.tenancy"})
+    assert (oci.geography, oci.provider.region) == ("eu", "eu-frankfurt-1")
+    gcp = admin.external_storage.create(project_id=other.id, provider={
+        "type": "gcp", "bucket": "g", "workload_identity_pool_id": "pool",
+        "workload_identity_project_number": "42", "workload_identity_provider_id": "prov"})
+    assert gcp.provider.audience == other.id
+    azure = admin.external_storage.create(project_id=other.id, provider={
+        "type": "azure", "account_name": "acct", "container": "c", "resource_group": "rg",
+        "subscription_id": "sub", "tenant_id": "tenant"})
+    assert azure.provider.region == "eastus"
+    assert [c.id for c in admin.external_storage.list()] == [config.id, oci.id, gcp.id, azure.id]
+    assert [c.id for c in admin.external_storage.list(project_id=project.id)] == [config.id]
+    assert [c.id for c in admin.external_storage.list(order="desc", limit=1).data] == [azure.id]
+    gone = admin.external_storage.delete(config.id)
+    assert (gone.id, gone.object, gone.deleted) == (config.id, "organization.external_storage.deleted", True)
+    assert admin.external_storage.delete(config.id).deleted  # repeating a deletion answers 200 again
+    for call in (admin.external_storage.retrieve, admin.external_storage.validate):
+        with pytest.raises(openai.NotFoundError):
+            call(config.id)
+    with pytest.raises(openai.NotFoundError):
+        admin.external_storage.delete("esc_missing")
+
+
+def test_external_storage_bad_input(admin) -> None:
+    project = admin.projects.create(name="Bad")
+    with pytest.raises(openai.NotFoundError):
+        admin.external_storage.create(project_id="proj_missing", provider=S3)
+    with pytest.raises(openai.BadRequestError) as missing:
+        admin.external_storage.create(project_id=project.id, provider={"type": "aws", "bucket": "b"})
+    assert missing.value.param == "provider.role_arn"
+    with pytest.raises(openai.BadRequestError) as pattern:
+        admin.external_storage.create(project_id=project.id, provider={**S3, "role_arn": "nope"})
+    assert pattern.value.param == "provider.role_arn"
+    with pytest.raises(openai.BadRequestError) as kind:
+        admin.external_storage.create(project_id=project.id, provider={**S3, "type": "ibm"})
+    assert kind.value.param == "provider.type"
+    admin.projects.archive(project.id)
+    with pytest.raises(openai.BadRequestError):
+        admin.external_storage.create(project_id=project.id, provider=S3)

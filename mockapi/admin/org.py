@@ -1,5 +1,5 @@
 """The one organization behind every key: its owner, projects, members, invites, admin keys, audit log, groups,
-roles and role assignments, certificates, spend alerts, external key configs and data retention setting.
+roles and role assignments, certificates, spend alerts, external key and storage configs and data retention setting.
 
 Organization-level objects belong to no API key, so they live in ``state.shared`` (cleared by reset, like
 everything else) and are created on first use with an owner and a "Default project". The fake serves one
@@ -105,6 +105,8 @@ class Organization:
     spend_alerts: Collection[dict[str, Any]] = field(default_factory=Collection)
     spend_limit: dict[str, Any] | None = None
     external_keys: Collection[dict[str, Any]] = field(default_factory=Collection)  # the stored configs
+    external_storage: Collection[dict[str, Any]] = field(default_factory=Collection)
+    removed_storage: set[str] = field(default_factory=set)  # deleted storage ids (deleting again answers 200)
     data_retention: str = ORG_RETENTION
     # The predefined project roles, the same in every project (seeded into each project's roles on first use).
     project_roles: list[dict[str, Any]] = field(default_factory=list)

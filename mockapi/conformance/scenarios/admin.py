@@ -266,3 +266,17 @@ def scenario_external_keys(api, target, token) -> None:
     assert isinstance(org.external_keys.validate(key.id).status, str)  # a real KMS may well say it is not valid
     assert org.external_keys.delete(key.id).id == key.id
     org.projects.archive(project.id)
+
+
+@pytest.mark.sdk_only(SDK_ONLY)
+def scenario_external_storage(api, token) -> None:
+    org = api.admin.organization
+    project = org.projects.create(name=f"conformance-storage-{token}")
+    config = org.external_storage.create(project_id=project.id, provider={
+        "type": "aws", "bucket": f"conformance-{token}", "role_arn": "arn:aws:iam::123456789012:role/conformance"})
+    assert config.object == "organization.external_storage" and config.project_id == project.id
+    assert org.external_storage.retrieve(config.id).provider.type == "aws"
+    assert config.id in {c.id for c in org.external_storage.list(project_id=project.id)}
+    assert org.external_storage.validate(config.id).id == config.id  # a real bucket may come back unhealthy
+    assert org.external_storage.delete(config.id).deleted
+    org.projects.archive(project.id)
