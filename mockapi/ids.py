@@ -64,6 +64,9 @@ _SHAPES: dict[str, tuple[int, str]] = {
     # External key and storage configs: no id shape is published (chosen, 24 base62 like most ids).
     "ekc_": (24, _BASE62),
     "esc_": (24, _BASE62),
+    # Health alert rules and alerts: no id shape is published either (chosen).
+    "hrule_": (24, _BASE62),
+    "halert_": (24, _BASE62),
 }
 
 

@@ -280,3 +280,29 @@ def scenario_external_storage(api, token) -> None:
     assert org.external_storage.validate(config.id).id == config.id  # a real bucket may come back unhealthy
     assert org.external_storage.delete(config.id).deleted
     org.projects.archive(project.id)
+
+
+@pytest.mark.sdk_only(SDK_ONLY)
+def scenario_health_alert_rules_and_alerts(api, control, token) -> None:
+    org = api.admin.organization
+    condition = {"type": "error_rate", "threshold": 0.05, "window_seconds": 300}
+    rule = org.health.alert_rules.create(name=f"conformance-{token}", condition=condition)
+    assert rule.object == "health.alert_rule" and rule.version == 1
+    assert org.health.alert_rules.retrieve(rule.id).name == f"conformance-{token}"
+    assert rule.id in {r.id for r in org.health.alert_rules.list(limit=100)}
+    updated = org.health.alert_rules.update(rule.id, expected_version=rule.version, enabled=False)
+    assert updated.enabled is False and updated.version == rule.version + 1
+    fired = control.fire_health_alert(rule.id)
+    assert org.health.alerts.retrieve(fired["id"]).alert_rule_id == rule.id
+    assert org.health.alert_rules.delete(rule.id, expected_version=updated.version).deleted
+    project = org.projects.create(name=f"conformance-health-{token}")
+    rules = org.projects.health.alert_rules
+    owned = rules.create(project.id, name=f"conformance-{token}",
+                         condition={"type": "prompt_cache_hit_rate", "threshold": 0.5})
+    assert rules.retrieve(owned.id, project_id=project.id).id == owned.id
+    assert owned.id in {r.id for r in rules.list(project.id)}
+    owned = rules.update(owned.id, project_id=project.id, expected_version=owned.version, name="renamed")
+    fired = control.fire_health_alert(owned.id, type="resolved")
+    assert org.projects.health.alerts.retrieve(fired["id"], project_id=project.id).type == "resolved"
+    assert rules.delete(owned.id, project_id=project.id, expected_version=owned.version).deleted
+    org.projects.archive(project.id)
