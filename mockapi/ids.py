@@ -67,6 +67,9 @@ _SHAPES: dict[str, tuple[int, str]] = {
     # Health alert rules and alerts: no id shape is published either (chosen).
     "hrule_": (24, _BASE62),
     "halert_": (24, _BASE62),
+    # Workload identity providers and their federation rules: no id shape is published (chosen).
+    "wip_": (24, _BASE62),
+    "wifr_": (24, _BASE62),
 }
 
 

@@ -1,6 +1,6 @@
 """The one organization behind every key: its owner, projects, members, invites, admin keys, audit log, groups,
-roles and role assignments, certificates, spend alerts, external key and storage configs, health alert rules
-and data retention setting.
+roles and role assignments, certificates, spend alerts, external key and storage configs, health alert rules,
+workload identity providers and data retention setting.
 
 Organization-level objects belong to no API key, so they live in ``state.shared`` (cleared by reset, like
 everything else) and are created on first use with an owner and a "Default project". The fake serves one
@@ -111,6 +111,8 @@ class Organization:
     external_storage: Collection[dict[str, Any]] = field(default_factory=Collection)
     removed_storage: set[str] = field(default_factory=set)  # deleted storage ids (deleting again answers 200)
     health_rules: Collection[dict[str, Any]] = field(default_factory=Collection)  # organization-owned alert rules
+    identity_providers: Collection[dict[str, Any]] = field(default_factory=Collection)  # workload identity (OIDC)
+    federation_rules: Collection[dict[str, Any]] = field(default_factory=Collection)  # of every provider
     health_alerts: Collection[dict[str, Any]] = field(default_factory=Collection)  # what they fired
     data_retention: str = ORG_RETENTION
     # The predefined project roles, the same in every project (seeded into each project's roles on first use).

@@ -306,3 +306,28 @@ def scenario_health_alert_rules_and_alerts(api, control, token) -> None:
     assert org.projects.health.alerts.retrieve(fired["id"], project_id=project.id).type == "resolved"
     assert rules.delete(owned.id, project_id=project.id, expected_version=owned.version).deleted
     org.projects.archive(project.id)
+
+
+@pytest.mark.sdk_only(SDK_ONLY)
+def scenario_workload_identity_providers_and_federation_rules(api, token) -> None:
+    org = api.admin.organization
+    providers = org.workload_identity_providers
+    provider = providers.create(type="oidc", name=f"conformance-{token}", audience=f"conformance-{token}",
+                                issuer="https://token.actions.githubusercontent.com")
+    assert provider.object == "organization.workload_identity_provider"
+    assert providers.retrieve(provider.id).name == f"conformance-{token}"
+    assert provider.id in {p.id for p in providers.list(limit=100)}
+    assert providers.update(provider.id, description="conformance").description == "conformance"
+    project = org.projects.create(name=f"conformance-wif-{token}")
+    account = org.projects.service_accounts.create(project.id, name=f"conformance-{token}")
+    rules = providers.federation_rules
+    rule = rules.create(provider.id, attribute_matchers={"repository": f"acme/{token}"}, project_id=project.id,
+                        service_account_id=account.id)
+    assert rule.object == "organization.workload_identity_federation_rule"
+    assert rules.retrieve(rule.id, workload_identity_provider_id=provider.id).project_id == project.id
+    assert rule.id in {r.id for r in rules.list(provider.id)}
+    assert rules.update(rule.id, workload_identity_provider_id=provider.id, enabled=False).enabled is False
+    assert rules.delete(rule.id, workload_identity_provider_id=provider.id).deleted
+    assert providers.delete(provider.id).deleted
+    org.projects.service_accounts.delete(account.id, project_id=project.id)
+    org.projects.archive(project.id)

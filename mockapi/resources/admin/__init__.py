@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 FAMILIES = ["usage", "audit_logs", "projects", "members", "certificates", "roles", "role_assignments", "groups",
             "spend_alerts", "spend_limits", "policies", "external_keys",
-            "external_storage", "health"]
+            "external_storage", "health", "workload_identity"]
 
 Handler = Callable[[RequestContext], Any]
 
