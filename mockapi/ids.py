@@ -61,6 +61,15 @@ _SHAPES: dict[str, tuple[int, str]] = {
     "role_": (26, _CROCKFORD),
     "cert_": (24, _BASE62),
     "alert_": (24, _BASE62),
+    # External key and storage configs: no id shape is published (chosen, 24 base62 like most ids).
+    "ekc_": (24, _BASE62),
+    "esc_": (24, _BASE62),
+    # Health alert rules and alerts: no id shape is published either (chosen).
+    "hrule_": (24, _BASE62),
+    "halert_": (24, _BASE62),
+    # Workload identity providers and their federation rules: no id shape is published (chosen).
+    "wip_": (24, _BASE62),
+    "wifr_": (24, _BASE62),
 }
 
 

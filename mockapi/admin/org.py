@@ -1,5 +1,6 @@
 """The one organization behind every key: its owner, projects, members, invites, admin keys, audit log, groups,
-roles and role assignments, certificates, spend alerts and data retention setting.
+roles and role assignments, certificates, spend alerts, external key and storage configs, health alert rules,
+workload identity providers and data retention setting.
 
 Organization-level objects belong to no API key, so they live in ``state.shared`` (cleared by reset, like
 everything else) and are created on first use with an owner and a "Default project". The fake serves one
@@ -63,6 +64,8 @@ class Project:
     group_roles: dict[str, Assignments] = field(default_factory=dict)
     spend_alerts: Collection[dict[str, Any]] = field(default_factory=Collection)
     spend_limit: dict[str, Any] | None = None  # the hard spend limit's settings; None: none set
+    health_rules: Collection[dict[str, Any]] = field(default_factory=Collection)  # project-owned alert rules
+    health_alerts: Collection[dict[str, Any]] = field(default_factory=Collection)  # what they fired
     # {"default", "enabled_tiers"}: the SDK 3.63.0's service tier settings (DEFAULT_SERVICE_TIERS until set)
     service_tiers: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_SERVICE_TIERS))
     data_retention: str = PROJECT_RETENTION
@@ -104,6 +107,13 @@ class Organization:
     certificates: Collection[dict[str, Any]] = field(default_factory=Collection)
     spend_alerts: Collection[dict[str, Any]] = field(default_factory=Collection)
     spend_limit: dict[str, Any] | None = None
+    external_keys: Collection[dict[str, Any]] = field(default_factory=Collection)  # the stored configs
+    external_storage: Collection[dict[str, Any]] = field(default_factory=Collection)
+    removed_storage: set[str] = field(default_factory=set)  # deleted storage ids (deleting again answers 200)
+    health_rules: Collection[dict[str, Any]] = field(default_factory=Collection)  # organization-owned alert rules
+    identity_providers: Collection[dict[str, Any]] = field(default_factory=Collection)  # workload identity (OIDC)
+    federation_rules: Collection[dict[str, Any]] = field(default_factory=Collection)  # of every provider
+    health_alerts: Collection[dict[str, Any]] = field(default_factory=Collection)  # what they fired
     data_retention: str = ORG_RETENTION
     # The predefined project roles, the same in every project (seeded into each project's roles on first use).
     project_roles: list[dict[str, Any]] = field(default_factory=list)

@@ -102,6 +102,10 @@ class Control:
         return self.call("POST", "/chatkit/threads", fields)
 
 
+    def fire_health_alert(self, rule_id: str, **fields: Any) -> dict[str, Any]:
+        """What the health evaluator would record for a rule: ``type`` triggered (default) or resolved, ``value``."""
+        return self.call("POST", "/health/alerts", {"rule_id": rule_id, **fields})
+
     def wait_for_webhooks(self, type: str, count: int = 1, timeout: float = 10.0) -> list[dict[str, Any]]:
         """Deliveries of ``type`` events attempted so far, once there are ``count`` (each with its attempts)."""
         body = {"type": type, "count": count, "timeout": timeout}

@@ -251,3 +251,83 @@ def scenario_spend_limits_and_service_tiers(api, target, token) -> None:
     assert tiers.object == "project.service_tier_settings"
     assert org.projects.service_tier_settings.update(project.id, default="standard").default == "standard"
     org.projects.archive(project.id)
+
+
+@pytest.mark.sdk_only(SDK_ONLY)
+def scenario_external_keys(api, target, token) -> None:
+    org = api.admin.organization
+    project = org.projects.create(name=f"conformance-ekm-{token}")
+    key = org.external_keys.create(type="aws", name=f"conformance-{token}", external_id=project.id,
+                                   kms_arn="arn:aws:kms:us-east-1:123456789012:key/conformance",
+                                   role_arn="arn:aws:iam::123456789012:role/conformance")
+    assert key.type == "aws" and key.name == f"conformance-{token}"
+    assert org.external_keys.retrieve(key.id).id == key.id
+    assert key.id in {k.id for k in org.external_keys.list(limit=100)}
+    assert isinstance(org.external_keys.validate(key.id).status, str)  # a real KMS may well say it is not valid
+    assert org.external_keys.delete(key.id).id == key.id
+    org.projects.archive(project.id)
+
+
+@pytest.mark.sdk_only(SDK_ONLY)
+def scenario_external_storage(api, token) -> None:
+    org = api.admin.organization
+    project = org.projects.create(name=f"conformance-storage-{token}")
+    config = org.external_storage.create(project_id=project.id, provider={
+        "type": "aws", "bucket": f"conformance-{token}", "role_arn": "arn:aws:iam::123456789012:role/conformance"})
+    assert config.object == "organization.external_storage" and config.project_id == project.id
+    assert org.external_storage.retrieve(config.id).provider.type == "aws"
+    assert config.id in {c.id for c in org.external_storage.list(project_id=project.id)}
+    assert org.external_storage.validate(config.id).id == config.id  # a real bucket may come back unhealthy
+    assert org.external_storage.delete(config.id).deleted
+    org.projects.archive(project.id)
+
+
+@pytest.mark.sdk_only(SDK_ONLY)
+def scenario_health_alert_rules_and_alerts(api, control, token) -> None:
+    org = api.admin.organization
+    condition = {"type": "error_rate", "threshold": 0.05, "window_seconds": 300}
+    rule = org.health.alert_rules.create(name=f"conformance-{token}", condition=condition)
+    assert rule.object == "health.alert_rule" and rule.version == 1
+    assert org.health.alert_rules.retrieve(rule.id).name == f"conformance-{token}"
+    assert rule.id in {r.id for r in org.health.alert_rules.list(limit=100)}
+    updated = org.health.alert_rules.update(rule.id, expected_version=rule.version, enabled=False)
+    assert updated.enabled is False and updated.version == rule.version + 1
+    fired = control.fire_health_alert(rule.id)
+    assert org.health.alerts.retrieve(fired["id"]).alert_rule_id == rule.id
+    assert org.health.alert_rules.delete(rule.id, expected_version=updated.version).deleted
+    project = org.projects.create(name=f"conformance-health-{token}")
+    rules = org.projects.health.alert_rules
+    owned = rules.create(project.id, name=f"conformance-{token}",
+                         condition={"type": "prompt_cache_hit_rate", "threshold": 0.5})
+    assert rules.retrieve(owned.id, project_id=project.id).id == owned.id
+    assert owned.id in {r.id for r in rules.list(project.id)}
+    owned = rules.update(owned.id, project_id=project.id, expected_version=owned.version, name="renamed")
+    fired = control.fire_health_alert(owned.id, type="resolved")
+    assert org.projects.health.alerts.retrieve(fired["id"], project_id=project.id).type == "resolved"
+    assert rules.delete(owned.id, project_id=project.id, expected_version=owned.version).deleted
+    org.projects.archive(project.id)
+
+
+@pytest.mark.sdk_only(SDK_ONLY)
+def scenario_workload_identity_providers_and_federation_rules(api, token) -> None:
+    org = api.admin.organization
+    providers = org.workload_identity_providers
+    provider = providers.create(type="oidc", name=f"conformance-{token}", audience=f"conformance-{token}",
+                                issuer="https://token.actions.githubusercontent.com")
+    assert provider.object == "organization.workload_identity_provider"
+    assert providers.retrieve(provider.id).name == f"conformance-{token}"
+    assert provider.id in {p.id for p in providers.list(limit=100)}
+    assert providers.update(provider.id, description="conformance").description == "conformance"
+    project = org.projects.create(name=f"conformance-wif-{token}")
+    account = org.projects.service_accounts.create(project.id, name=f"conformance-{token}")
+    rules = providers.federation_rules
+    rule = rules.create(provider.id, attribute_matchers={"repository": f"acme/{token}"}, project_id=project.id,
+                        service_account_id=account.id)
+    assert rule.object == "organization.workload_identity_federation_rule"
+    assert rules.retrieve(rule.id, workload_identity_provider_id=provider.id).project_id == project.id
+    assert rule.id in {r.id for r in rules.list(provider.id)}
+    assert rules.update(rule.id, workload_identity_provider_id=provider.id, enabled=False).enabled is False
+    assert rules.delete(rule.id, workload_identity_provider_id=provider.id).deleted
+    assert providers.delete(provider.id).deleted
+    org.projects.service_accounts.delete(account.id, project_id=project.id)
+    org.projects.archive(project.id)

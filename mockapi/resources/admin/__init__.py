@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from mockapi.fake import Fake
 
 FAMILIES = ["usage", "audit_logs", "projects", "members", "certificates", "roles", "role_assignments", "groups",
-            "spend_alerts", "spend_limits", "policies"]
+            "spend_alerts", "spend_limits", "policies", "external_keys",
+            "external_storage", "health", "workload_identity"]
 
 Handler = Callable[[RequestContext], Any]
 
