@@ -10,6 +10,7 @@ from collections.abc import Callable
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from mockapi import errors
 from mockapi.admin import meter, policy
 from mockapi.admin.org import require_admin
 from mockapi.context import RequestContext
@@ -33,6 +34,15 @@ def admin_only(scope: str, handler: Handler) -> Handler:
 
     guarded.__name__ = guarded.__qualname__ = handler.__name__
     return guarded
+
+
+def check_email(value: Any, param: str) -> str:
+    """An email address (invites, spend-alert and spend-limit recipients, health alert addresses); wording chosen."""
+    if not isinstance(value, str):
+        raise errors.wrong_type(param, value, str)
+    if "@" not in value:
+        raise errors.invalid_request(f"Invalid '{param}': '{value}' is not an email address.", param=param)
+    return value
 
 
 def admin_routes(fake: Fake, scope: str, prefix: str = "/organization") -> Callable[[str, str, Handler], None]:

@@ -19,7 +19,7 @@ from mockapi.collection import Collection
 from mockapi.common import find, page_limit, required, typed
 from mockapi.context import RequestContext
 from mockapi.ids import new_id
-from mockapi.resources.admin import admin_routes
+from mockapi.resources.admin import admin_routes, check_email
 from mockapi.resources.admin.projects import active_project, project_of
 
 if TYPE_CHECKING:
@@ -290,12 +290,7 @@ def _notifications(given: dict[str, Any], current: dict[str, Any]) -> dict[str, 
         if "addresses" in channel:
             addresses = typed(channel, "addresses", list, [], where)
             for i, address in enumerate(addresses):
-                param = f"{where}.addresses[{i}]"
-                if not isinstance(address, str):
-                    raise errors.wrong_type(param, address, str)
-                if "@" not in address:  # wording chosen (as for spend alerts)
-                    raise errors.invalid_request(f"Invalid '{param}': '{address}' is not an email address.",
-                                                 param=param)
+                check_email(address, f"{where}.addresses[{i}]")
             email["addresses"] = list(dict.fromkeys(addresses))
     hook = typed(given, "webhook", dict, None, "notifications")
     if hook is not None:

@@ -12,7 +12,7 @@ from mockapi.common import deleted, find, paginate, required, typed
 from mockapi.config import KeyInfo
 from mockapi.context import RequestContext
 from mockapi.ids import new_id
-from mockapi.resources.admin import admin_routes
+from mockapi.resources.admin import admin_routes, check_email
 from mockapi.resources.admin.audit_logs import record
 
 if TYPE_CHECKING:
@@ -100,8 +100,7 @@ def invite(ctx: RequestContext) -> dict[str, Any]:
     role = required(ctx.body, "role", str)
     if role not in USER_ROLES:
         raise errors.invalid_value("role", role, USER_ROLES)
-    if "@" not in email:  # wording chosen
-        raise errors.invalid_request(f"Invalid 'email': '{email}' is not an email address.", param="email")
+    check_email(email, "email")
     if any(u["email"] == email for u in org.users.values()):
         raise errors.invalid_request(f"{email} is already a member of this organization.", param="email")
     projects = []

@@ -13,7 +13,7 @@ from mockapi.collection import Collection
 from mockapi.common import find, paginate, required, typed
 from mockapi.context import RequestContext
 from mockapi.ids import new_id
-from mockapi.resources.admin import admin_routes
+from mockapi.resources.admin import admin_routes, check_email
 from mockapi.resources.admin.projects import active_project, project_of
 
 if TYPE_CHECKING:
@@ -102,11 +102,7 @@ def _settings(body: dict[str, Any]) -> dict[str, Any]:
     if not recipients:
         raise errors.empty_array(f"{where}.recipients")
     for i, recipient in enumerate(recipients):
-        param = f"{where}.recipients[{i}]"
-        if not isinstance(recipient, str):
-            raise errors.wrong_type(param, recipient, str)
-        if "@" not in recipient:  # wording chosen (as for invites)
-            raise errors.invalid_request(f"Invalid '{param}': '{recipient}' is not an email address.", param=param)
+        check_email(recipient, f"{where}.recipients[{i}]")
     prefix = typed(channel, "subject_prefix", str, where=where)
     return {"threshold_amount": threshold, "currency": currency, "interval": interval,
             "notification_channel": {"type": kind, "recipients": list(recipients), "subject_prefix": prefix}}

@@ -14,7 +14,7 @@ from mockapi import errors
 from mockapi.admin.org import organization, spend_limit_settings
 from mockapi.common import required, typed
 from mockapi.context import RequestContext
-from mockapi.resources.admin import admin_routes
+from mockapi.resources.admin import admin_routes, check_email
 from mockapi.resources.admin.projects import active_project, project_of
 
 if TYPE_CHECKING:
@@ -103,12 +103,7 @@ def _channel(value: Any, current: dict[str, Any] | None) -> dict[str, Any] | Non
     if "recipients" in value:
         recipients = typed(value, "recipients", list, [], where)
         for i, recipient in enumerate(recipients):
-            param = f"{where}.recipients[{i}]"
-            if not isinstance(recipient, str):
-                raise errors.wrong_type(param, recipient, str)
-            if "@" not in recipient:  # wording chosen (as for spend alerts)
-                raise errors.invalid_request(f"Invalid '{param}': '{recipient}' is not an email address.",
-                                             param=param)
+            check_email(recipient, f"{where}.recipients[{i}]")
     prefix = current["subject_prefix"]
     if "subject_prefix" in value:
         prefix = typed(value, "subject_prefix", str, None, where) or None
