@@ -20,7 +20,7 @@ from mockapi.config import Config, KeyInfo
 from mockapi.control import PREFIX, ControlPlane
 from mockapi.dispatch import Dispatcher
 from mockapi.journal import Journal
-from mockapi.routing import Router
+from mockapi.routing import FORM, Router
 from mockapi.state import State
 
 # 9999-12-31T23:59:59Z: the last moment every client can read as a date.
@@ -88,6 +88,7 @@ class Fake:
             route.operation = op = contract.operation(route.method, route.path)
             if op is not None and [s for s in op.spec.get("responses", {}) if s.startswith("2")] == ["201"]:
                 route.status = 201
+            route.takes_form = route.body == "json" and op is not None and FORM in op.request_content_types
 
     # -- Python control API (the HTTP control plane calls these) -------------
 

@@ -37,6 +37,9 @@ class Route:
     operation: Any = None
     # A JSON answer's status: 201 where the operation declares only that (POST /evals), else 200.
     status: int = 200
+    # A JSON route whose operation also declares a urlencoded body (POST /responses/compact, /responses/input_tokens,
+    # /skills/{id}); set with ``operation``.
+    takes_form: bool = False
     name: str = ""
 
     def body_for(self, content_type: str) -> str:
@@ -46,9 +49,8 @@ class Route:
         multipart route's Content-Type error."""
         if self.raw_media is not None and content_type.split(";")[0].strip().lower() == self.raw_media:
             return "raw"
-        if self.body == "json" and content_type[:33].lower() == FORM and self.operation is not None and (
-                FORM in self.operation.request_content_types):  # fmt: skip
-            return "form"  # the three operations that declare a urlencoded body too (POST /responses/compact...)
+        if self.takes_form and content_type[:33].lower() == FORM:
+            return "form"
         if self.body != JSON_OR_MULTIPART:
             return self.body
         return "json" if content_type.split(";")[0].strip().lower() == "application/json" else "multipart"
