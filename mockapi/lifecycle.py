@@ -331,20 +331,19 @@ class CatchUp:
         if not self.active:
             return
         for ns in self.fake.state.namespaces():
-            for service in self.services:
-                if ns.slots.get(service.ACTIVE):
-                    with self.fake.state.lock:
-                        service.settle_owner(ns, now)
+            self._settle(ns, now)
 
     def __call__(self, ctx: RequestContext, route: Route) -> None:
-        if not self.active:
-            return
-        ns = ctx.ns
+        if self.active:
+            self._settle(ctx.ns, None)
+
+    def _settle(self, ns: Namespace, now: float | None) -> None:
+        """One owner's unfinished objects of every service (the lock taken only where there are some)."""
         slots = ns.slots
         for service in self.services:
-            if slots.get(service.ACTIVE):  # the common case: nothing pending, no lock taken
-                with service.fake.state.lock:
-                    service.settle_owner(ns)
+            if slots.get(service.ACTIVE):
+                with self.fake.state.lock:
+                    service.settle_owner(ns, now)
 
 
 def install_controls(control: ControlPlane, service: LifecycleService[Any, Any], root: str, items: str,
